@@ -1,0 +1,169 @@
+//! CRC-16/CCITT-FALSE, the checksum of EMV QR payloads (MPM §4.7.3).
+//!
+//! Polynomial 0x1021, initial value 0xFFFF, no reflection, no final XOR; the check value of
+//! `"123456789"` is `0x29B1`. It runs over the UTF-8 bytes of the payload up to and including
+//! the `6304` header of the CRC object. The table-driven implementation is the `crc` crate's
+//! slice-by-16 table (`CRC_16_IBM_3740` is the catalogue name of the same algorithm).
+//!
+//! ```
+//! assert_eq!(qrpay::crc::crc16(b"123456789"), 0x29B1);
+//! let payload = "00020101021229300012D156000000000510A93FO3230Q31280012D15600000001030812345678520441115802CN5914BEST TRANSPORT6007BEIJING64200002ZH0104最佳运输0202北京540523.7253031565502016233030412340603***0708A60086670902ME91320016A0112233449988770708123456786304A13A";
+//! assert_eq!(qrpay::crc::check(payload), qrpay::crc::CrcCheck::Ok { lowercase: false });
+//! ```
+
+use crc::{Crc, Table, CRC_16_IBM_3740};
+
+static ALGO: Crc<u16, Table<16>> = Crc::<u16, Table<16>>::new(&CRC_16_IBM_3740);
+
+/// CRC-16/CCITT-FALSE of `bytes`.
+#[inline]
+pub fn crc16(bytes: &[u8]) -> u16 {
+    ALGO.checksum(bytes)
+}
+
+/// The four upper-case hex digits of `crc`, as EMV writes them.
+pub fn to_hex(crc: u16) -> [u8; 4] {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    [
+        HEX[(crc >> 12) as usize & 0xF],
+        HEX[(crc >> 8) as usize & 0xF],
+        HEX[(crc >> 4) as usize & 0xF],
+        HEX[crc as usize & 0xF],
+    ]
+}
+
+/// Parses four hex digits, either case.
+pub fn from_hex(digits: &[u8]) -> Option<u16> {
+    if digits.len() != 4 {
+        return None;
+    }
+    let mut v = 0u16;
+    for &d in digits {
+        let n = match d {
+            b'0'..=b'9' => d - b'0',
+            b'a'..=b'f' => d - b'a' + 10,
+            b'A'..=b'F' => d - b'A' + 10,
+            _ => return None,
+        };
+        v = (v << 4) | u16::from(n);
+    }
+    Some(v)
+}
+
+/// What the CRC of an EMV payload says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CrcCheck {
+    /// The payload ends in `6304` and four hex digits that match.
+    Ok {
+        /// The digits used lower case (readable, but MPM v1.1 asks for upper case).
+        lowercase: bool,
+    },
+    /// The payload ends in `6304` and four hex digits that do not match.
+    Mismatch {
+        /// The value in the payload.
+        stated: u16,
+        /// The value computed over the payload.
+        computed: u16,
+    },
+    /// The payload does not end in `6304` and four hex digits.
+    Missing,
+}
+
+impl CrcCheck {
+    /// `"ok"`, `"mismatch"` or `"missing"`, the names used in JSON.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CrcCheck::Ok { .. } => "ok",
+            CrcCheck::Mismatch { .. } => "mismatch",
+            CrcCheck::Missing => "missing",
+        }
+    }
+}
+
+/// Checks the CRC that ends an EMV payload.
+///
+/// The CRC object must be the last 8 characters: `6304` and four hex digits in either case.
+/// This looks only at the text, so it also answers for payloads whose TLV structure is broken.
+pub fn check(payload: &str) -> CrcCheck {
+    let b = payload.as_bytes();
+    if b.len() < 8 {
+        return CrcCheck::Missing;
+    }
+    let (covered, digits) = b.split_at(b.len() - 4);
+    if !covered.ends_with(b"6304") {
+        return CrcCheck::Missing;
+    }
+    let Some(stated) = from_hex(digits) else {
+        return CrcCheck::Missing;
+    };
+    let computed = crc16(covered);
+    if computed == stated {
+        CrcCheck::Ok {
+            lowercase: digits.iter().any(u8::is_ascii_lowercase),
+        }
+    } else {
+        CrcCheck::Mismatch { stated, computed }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_value() {
+        assert_eq!(crc16(b"123456789"), 0x29B1);
+        assert_eq!(crc16(b""), 0xFFFF);
+    }
+
+    #[test]
+    fn hex_round_trip() {
+        assert_eq!(&to_hex(0x007B), b"007B");
+        assert_eq!(from_hex(b"e9fC"), Some(0xE9FC));
+        assert_eq!(from_hex(b"M2B3"), None);
+        assert_eq!(from_hex(b"123"), None);
+    }
+
+    /// An independent bitwise implementation, straight from the polynomial.
+    fn bitwise(bytes: &[u8]) -> u16 {
+        let mut crc = 0xFFFFu16;
+        for &b in bytes {
+            crc ^= u16::from(b) << 8;
+            for _ in 0..8 {
+                crc = if crc & 0x8000 != 0 {
+                    (crc << 1) ^ 0x1021
+                } else {
+                    crc << 1
+                };
+            }
+        }
+        crc
+    }
+
+    #[test]
+    fn table_matches_bitwise_on_many_lengths() {
+        let data: alloc::vec::Vec<u8> = (0..600u32).map(|i| (i * 31 + 7) as u8).collect();
+        for n in 0..data.len() {
+            assert_eq!(crc16(&data[..n]), bitwise(&data[..n]), "length {n}");
+        }
+    }
+
+    #[test]
+    fn lowercase_digits_are_read_and_flagged() {
+        let body = "000201010211";
+        let mut s = alloc::string::String::from(body);
+        s.push_str("6304");
+        let c = crc16(s.as_bytes());
+        let hex = to_hex(c);
+        let lower: alloc::string::String =
+            hex.iter().map(|b| b.to_ascii_lowercase() as char).collect();
+        let upper = core::str::from_utf8(&hex).unwrap();
+        let with_upper = alloc::format!("{s}{upper}");
+        let with_lower = alloc::format!("{s}{lower}");
+        assert_eq!(check(&with_upper), CrcCheck::Ok { lowercase: false });
+        let has_letter = hex.iter().any(u8::is_ascii_alphabetic);
+        assert_eq!(check(&with_lower), CrcCheck::Ok { lowercase: has_letter });
+        assert_eq!(check("0002010102116304"), CrcCheck::Missing);
+        assert_eq!(check("00020101021163040000").as_str(), "mismatch");
+    }
+}

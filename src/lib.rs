@@ -1,0 +1,36 @@
+//! # qrpay
+//!
+//! Interoperable payment QR codes: read any merchant's or wallet's code, say what it is and
+//! whether it is sound, and build canonical ones.
+//!
+//! The core does no I/O: time, randomness and storage are passed in by the caller. It builds
+//! without `std` (with `alloc`) for terminal firmware.
+//!
+//! ```
+//! let payload = "00020101021229300012D156000000000510A93FO3230Q31280012D15600000001030812345678520441115802CN5914BEST TRANSPORT6007BEIJING64200002ZH0104最佳运输0202北京540523.7253031565502016233030412340603***0708A60086670902ME91320016A0112233449988770708123456786304A13A";
+//! let d = qrpay::decode(payload);
+//! assert_eq!(d.kind.as_str(), "emv-mpm");
+//! assert!(d.is_intact());
+//! let mpm = d.mpm().unwrap();
+//! assert_eq!(mpm.merchant_name(), Some("BEST TRANSPORT"));
+//! assert_eq!(mpm.amount().unwrap().as_str(), "23.72");
+//! assert_eq!(mpm.currency().unwrap().alpha, "CNY");
+//! assert_eq!(mpm.language().unwrap().merchant_name(), Some("最佳运输"));
+//! ```
+#![cfg_attr(not(feature = "std"), no_std)]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+extern crate alloc;
+
+pub mod crc;
+pub mod currency;
+pub mod decode;
+pub mod mpm;
+pub mod report;
+pub mod tlv;
+
+pub use decode::{decode, decode_with, Decoded, Kind, Verdict};
+pub use report::{Code, Issue, Mode, Path, Report, Severity};

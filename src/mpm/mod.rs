@@ -1,0 +1,815 @@
+//! EMVCo merchant-presented mode (QRCPS MPM v1.1): a borrowed view with typed accessors,
+//! validation in strict and lenient modes, and a builder of canonical payloads.
+//!
+//! ```
+//! use qrpay::mpm;
+//! let text = "00020101021229370016A000000677010111011300668123456785802TH53037646304FE29";
+//! # let text = &qrpay::mpm::MpmBuilder::new("0000", "764", "TH", "SHOP", "BANGKOK")
+//! #     .account_template(29, &[(0, "A000000677010111"), (1, "0066812345678")]).build().unwrap();
+//! let m = mpm::parse(text).unwrap();
+//! assert_eq!(m.currency().unwrap().alpha, "THB");
+//! let acct = m.merchant_accounts().next().unwrap();
+//! assert_eq!(acct.guid(), Some("A000000677010111"));
+//! ```
+
+mod build;
+mod validate;
+
+pub use build::{BuildError, MpmBuilder};
+pub use validate::validate;
+pub(crate) use validate::broken as report_broken;
+
+use crate::currency::{self, Currency};
+use crate::tlv::{Element, TlvError, Walker};
+
+/// The most characters qrpay reads in any payload. A QR symbol holds at most 7089 digits or
+/// 2953 bytes; 4296 is the alphanumeric maximum of version 40.
+pub const MAX_PAYLOAD_BYTES: usize = 4296;
+
+/// Why a payload could not be read as MPM at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    /// The payload is empty.
+    #[error("the payload is empty")]
+    Empty,
+    /// The payload is longer than [`MAX_PAYLOAD_BYTES`].
+    #[error("the payload has {0} bytes, more than the {MAX_PAYLOAD_BYTES} qrpay reads")]
+    TooLong(usize),
+    /// The root data objects do not walk.
+    #[error("{0}")]
+    Tlv(TlvError),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Slot {
+    start: u32,
+    end: u32,
+    offset: u32,
+}
+
+const ABSENT: Slot = Slot {
+    start: 0,
+    end: 0,
+    offset: u32::MAX,
+};
+
+/// A parsed MPM payload: borrows the text, indexes the first occurrence of each root ID.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mpm<'a> {
+    text: &'a str,
+    slots: [Slot; 100],
+}
+
+/// Reads the root structure of an MPM payload. It checks only that the data objects walk;
+/// [`validate`] checks the rules and [`crate::decode`] does both with the CRC.
+pub fn parse(text: &str) -> Result<Mpm<'_>, ParseError> {
+    if text.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    if text.len() > MAX_PAYLOAD_BYTES {
+        return Err(ParseError::TooLong(text.len()));
+    }
+    let mut slots = [ABSENT; 100];
+    let base = text.as_ptr() as usize;
+    for e in Walker::new(text) {
+        let e = e.map_err(ParseError::Tlv)?;
+        let slot = &mut slots[usize::from(e.id) % 100];
+        if slot.offset == u32::MAX {
+            let start = e.value.as_ptr() as usize - base;
+            *slot = Slot {
+                start: start as u32,
+                end: (start + e.value.len()) as u32,
+                offset: e.offset as u32,
+            };
+        }
+    }
+    Ok(Mpm { text, slots })
+}
+
+/// The payment networks that own the primitive merchant-account IDs 02–25 (MPM Table 4.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Network {
+    /// IDs 02–03.
+    Visa,
+    /// IDs 04–05.
+    Mastercard,
+    /// IDs 06–08 and 17–25, reserved by EMVCo (06–08 carry RuPay in Bharat QR).
+    Emvco,
+    /// IDs 09–10.
+    Discover,
+    /// IDs 11–12.
+    Amex,
+    /// IDs 13–14.
+    Jcb,
+    /// IDs 15–16.
+    UnionPay,
+}
+
+impl Network {
+    /// The owner of primitive ID `id`, for 02–25.
+    pub const fn of_id(id: u8) -> Option<Network> {
+        Some(match id {
+            2 | 3 => Network::Visa,
+            4 | 5 => Network::Mastercard,
+            6..=8 | 17..=25 => Network::Emvco,
+            9 | 10 => Network::Discover,
+            11 | 12 => Network::Amex,
+            13 | 14 => Network::Jcb,
+            15 | 16 => Network::UnionPay,
+            _ => return None,
+        })
+    }
+
+    /// Lower-case name (`"visa"`, `"unionpay"`...).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Network::Visa => "visa",
+            Network::Mastercard => "mastercard",
+            Network::Emvco => "emvco",
+            Network::Discover => "discover",
+            Network::Amex => "amex",
+            Network::Jcb => "jcb",
+            Network::UnionPay => "unionpay",
+        }
+    }
+}
+
+/// Point of initiation method (ID 01).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Initiation<'a> {
+    /// `11`: the same code for many payments.
+    Static,
+    /// `12`: a new code for each payment.
+    Dynamic,
+    /// Any other value (RFU).
+    Other(&'a str),
+}
+
+impl<'a> Initiation<'a> {
+    fn from_value(v: &'a str) -> Initiation<'a> {
+        match v {
+            "11" => Initiation::Static,
+            "12" => Initiation::Dynamic,
+            o => Initiation::Other(o),
+        }
+    }
+}
+
+/// An amount as the payload writes it (`"98.73"`, `"98"`, `"98."`): a decimal string, never a
+/// float.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Amount<'a>(&'a str);
+
+impl<'a> Amount<'a> {
+    /// Wraps a value without checking it; see [`Amount::is_valid`].
+    pub const fn new(s: &'a str) -> Amount<'a> {
+        Amount(s)
+    }
+
+    /// The text as written.
+    pub const fn as_str(&self) -> &'a str {
+        self.0
+    }
+
+    /// Digits with at most one `.`, at least one non-zero digit, not starting with `.`
+    /// (MPM §4.7.5).
+    pub fn is_valid(&self) -> bool {
+        is_amount(self.0)
+    }
+
+    /// Digits after the decimal mark (`"98."` has 0).
+    pub fn decimals(&self) -> usize {
+        self.0.find('.').map_or(0, |p| self.0.len() - p - 1)
+    }
+}
+
+/// The MPM amount grammar (54 and 56): `^\d+(\.\d*)?$` with a non-zero digit.
+pub fn is_amount(s: &str) -> bool {
+    let b = s.as_bytes();
+    let int_len = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if int_len == 0 {
+        return false;
+    }
+    let rest = &b[int_len..];
+    let frac_ok = match rest.split_first() {
+        None => true,
+        Some((b'.', frac)) => frac.iter().all(u8::is_ascii_digit),
+        Some(_) => false,
+    };
+    frac_ok && b.iter().any(|c| (b'1'..=b'9').contains(c))
+}
+
+/// Tip or convenience indicator (ID 55) with its fee.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Tip<'a> {
+    /// `01`: the app prompts the consumer for a tip.
+    Prompt,
+    /// `02`: a fixed convenience fee (ID 56), if present.
+    Fixed(Option<Amount<'a>>),
+    /// `03`: a percentage convenience fee (ID 57, e.g. `"3.00"`), if present.
+    Percentage(Option<&'a str>),
+    /// Any other value (RFU).
+    Other(&'a str),
+}
+
+/// A data object of a template: its sub-objects are read on demand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Template<'a> {
+    value: &'a str,
+    offset: usize,
+}
+
+impl<'a> Template<'a> {
+    /// A template whose value is `value`, starting at character `offset` of the payload.
+    pub const fn new(value: &'a str, offset: usize) -> Template<'a> {
+        Template { value, offset }
+    }
+
+    /// The raw value.
+    pub const fn as_str(&self) -> &'a str {
+        self.value
+    }
+
+    /// Character offset of the value in the payload.
+    pub const fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The sub-objects, in order, stopping at the first structural error.
+    pub fn iter(&self) -> Walker<'a> {
+        Walker::at(self.value, self.offset)
+    }
+
+    /// True when the value walks as data objects to its end.
+    pub fn is_well_formed(&self) -> bool {
+        self.iter().all(|r| r.is_ok())
+    }
+
+    /// The first sub-object with ID `id` (the walk stops at a structural error).
+    pub fn get(&self, id: u8) -> Option<&'a str> {
+        self.element(id).map(|e| e.value)
+    }
+
+    /// The first sub-object with ID `id`, with its offset.
+    pub fn element(&self, id: u8) -> Option<Element<'a>> {
+        self.iter().map_while(Result::ok).find(|e| e.id == id)
+    }
+
+    /// The globally unique identifier (sub-ID 00), wherever it stands in the template.
+    pub fn guid(&self) -> Option<&'a str> {
+        self.get(0)
+    }
+}
+
+/// Merchant account information (IDs 02–51).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MerchantAccount<'a> {
+    /// The root ID, 02–51.
+    pub id: u8,
+    /// The raw value.
+    pub value: &'a str,
+    /// Character offset of the data object.
+    pub offset: usize,
+}
+
+impl<'a> MerchantAccount<'a> {
+    /// The network that owns a primitive ID (02–25).
+    pub fn network(&self) -> Option<Network> {
+        Network::of_id(self.id)
+    }
+
+    /// For IDs 26–51, the template.
+    pub fn template(&self) -> Option<Template<'a>> {
+        (26..=51)
+            .contains(&self.id)
+            .then(|| Template::new(self.value, self.offset + 4))
+    }
+
+    /// For IDs 26–51, the template's GUID (sub-ID 00).
+    pub fn guid(&self) -> Option<&'a str> {
+        self.template().and_then(|t| t.guid())
+    }
+}
+
+/// A value of 62/01–08: the text, or `***` asking the app to prompt the consumer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Prompted<'a> {
+    /// A value to use as is.
+    Value(&'a str),
+    /// `***`: the app must ask the consumer.
+    Prompt,
+}
+
+impl<'a> Prompted<'a> {
+    fn from_value(v: &'a str) -> Prompted<'a> {
+        if v == "***" {
+            Prompted::Prompt
+        } else {
+            Prompted::Value(v)
+        }
+    }
+}
+
+/// Additional consumer data request (62/09): what the app must ask the consumer for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ConsumerDataRequest {
+    /// `A`: address.
+    pub address: bool,
+    /// `M`: mobile number.
+    pub mobile: bool,
+    /// `E`: email.
+    pub email: bool,
+}
+
+impl ConsumerDataRequest {
+    /// Reads a 62/09 value; `None` for a letter other than A, M, E or a repeated letter.
+    pub fn parse(v: &str) -> Option<ConsumerDataRequest> {
+        let mut r = ConsumerDataRequest::default();
+        if v.is_empty() || v.len() > 3 {
+            return None;
+        }
+        for c in v.bytes() {
+            let flag = match c {
+                b'A' => &mut r.address,
+                b'M' => &mut r.mobile,
+                b'E' => &mut r.email,
+                _ => return None,
+            };
+            if *flag {
+                return None;
+            }
+            *flag = true;
+        }
+        Some(r)
+    }
+}
+
+/// Merchant channel (62/11, MPM v1.1 Tables 4.5–4.7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MerchantChannel {
+    /// Where the code is shown.
+    pub media: Media,
+    /// Where the transaction takes place.
+    pub location: Location,
+    /// Who attends the point of interaction.
+    pub presence: Presence,
+}
+
+/// First character of 62/11.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Media {
+    /// `0` Print — merchant sticker.
+    PrintSticker,
+    /// `1` Print — bill or invoice.
+    PrintBill,
+    /// `2` Print — magazine or poster.
+    PrintPoster,
+    /// `3` Print — other.
+    PrintOther,
+    /// `4` Screen — merchant POS/POI.
+    ScreenPos,
+    /// `5` Screen — website.
+    ScreenWebsite,
+    /// `6` Screen — app.
+    ScreenApp,
+    /// `7` Screen — other.
+    ScreenOther,
+}
+
+/// Second character of 62/11.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Location {
+    /// `0` At the merchant's premises or registered address.
+    AtPremises,
+    /// `1` Not at the merchant's premises.
+    NotAtPremises,
+    /// `2` Remote commerce.
+    Remote,
+    /// `3` Other.
+    Other,
+}
+
+/// Third character of 62/11.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Presence {
+    /// `0` Attended POI.
+    Attended,
+    /// `1` Unattended.
+    Unattended,
+    /// `2` Semi-attended (self-checkout).
+    SemiAttended,
+    /// `3` Other.
+    Other,
+}
+
+impl MerchantChannel {
+    /// Reads a 62/11 value; `None` unless it is 3 characters each in its defined range.
+    pub fn parse(v: &str) -> Option<MerchantChannel> {
+        let [m, l, p] = <[u8; 3]>::try_from(v.as_bytes()).ok()?;
+        let media = match m {
+            b'0' => Media::PrintSticker,
+            b'1' => Media::PrintBill,
+            b'2' => Media::PrintPoster,
+            b'3' => Media::PrintOther,
+            b'4' => Media::ScreenPos,
+            b'5' => Media::ScreenWebsite,
+            b'6' => Media::ScreenApp,
+            b'7' => Media::ScreenOther,
+            _ => return None,
+        };
+        let location = match l {
+            b'0' => Location::AtPremises,
+            b'1' => Location::NotAtPremises,
+            b'2' => Location::Remote,
+            b'3' => Location::Other,
+            _ => return None,
+        };
+        let presence = match p {
+            b'0' => Presence::Attended,
+            b'1' => Presence::Unattended,
+            b'2' => Presence::SemiAttended,
+            b'3' => Presence::Other,
+            _ => return None,
+        };
+        Some(MerchantChannel {
+            media,
+            location,
+            presence,
+        })
+    }
+}
+
+/// Additional data field template (ID 62).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AdditionalData<'a>(pub Template<'a>);
+
+macro_rules! prompted {
+    ($($(#[$doc:meta])* $name:ident = $id:literal;)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(&self) -> Option<Prompted<'a>> {
+                self.0.get($id).map(Prompted::from_value)
+            }
+        )*
+    };
+}
+
+impl<'a> AdditionalData<'a> {
+    prompted! {
+        /// 01 Bill number.
+        bill_number = 1;
+        /// 02 Mobile number.
+        mobile_number = 2;
+        /// 03 Store label.
+        store_label = 3;
+        /// 04 Loyalty number.
+        loyalty_number = 4;
+        /// 05 Reference label (Pix carries its txid here).
+        reference_label = 5;
+        /// 06 Customer label.
+        customer_label = 6;
+        /// 07 Terminal label.
+        terminal_label = 7;
+        /// 08 Purpose of transaction.
+        purpose = 8;
+    }
+
+    /// 09 Additional consumer data request, raw.
+    pub fn consumer_data_request_raw(&self) -> Option<&'a str> {
+        self.0.get(9)
+    }
+
+    /// 09 Additional consumer data request, decoded (`None` if absent or malformed).
+    pub fn consumer_data_request(&self) -> Option<ConsumerDataRequest> {
+        self.0.get(9).and_then(ConsumerDataRequest::parse)
+    }
+
+    /// 10 Merchant tax ID.
+    pub fn merchant_tax_id(&self) -> Option<&'a str> {
+        self.0.get(10)
+    }
+
+    /// 11 Merchant channel, raw.
+    pub fn merchant_channel_raw(&self) -> Option<&'a str> {
+        self.0.get(11)
+    }
+
+    /// 11 Merchant channel, decoded (`None` if absent or malformed).
+    pub fn merchant_channel(&self) -> Option<MerchantChannel> {
+        self.0.get(11).and_then(MerchantChannel::parse)
+    }
+
+    /// 50–99 payment-system specific templates.
+    pub fn payment_system_templates(&self) -> impl Iterator<Item = (u8, Template<'a>)> + 'a {
+        self.0
+            .iter()
+            .map_while(Result::ok)
+            .filter(|e| e.id >= 50)
+            .map(|e| (e.id, Template::new(e.value, e.value_offset())))
+    }
+}
+
+/// Merchant information — language template (ID 64).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct LanguageTemplate<'a>(pub Template<'a>);
+
+impl<'a> LanguageTemplate<'a> {
+    /// 00 Language preference (ISO 639 alpha-2).
+    pub fn language(&self) -> Option<&'a str> {
+        self.0.get(0)
+    }
+    /// 01 Merchant name in that language.
+    pub fn merchant_name(&self) -> Option<&'a str> {
+        self.0.get(1)
+    }
+    /// 02 Merchant city in that language.
+    pub fn merchant_city(&self) -> Option<&'a str> {
+        self.0.get(2)
+    }
+}
+
+impl<'a> Mpm<'a> {
+    /// The whole payload.
+    pub fn as_str(&self) -> &'a str {
+        self.text
+    }
+
+    /// The root data objects in order, duplicates included.
+    pub fn elements(&self) -> Walker<'a> {
+        Walker::new(self.text)
+    }
+
+    /// The value of root ID `id` (its first occurrence).
+    pub fn get(&self, id: u8) -> Option<&'a str> {
+        let s = self.slots.get(usize::from(id))?;
+        if s.offset == u32::MAX {
+            return None;
+        }
+        self.text.get(s.start as usize..s.end as usize)
+    }
+
+    /// Character offset of root ID `id` (its first occurrence).
+    pub fn offset_of(&self, id: u8) -> Option<usize> {
+        let s = self.slots.get(usize::from(id))?;
+        (s.offset != u32::MAX).then_some(s.offset as usize)
+    }
+
+    fn template(&self, id: u8) -> Option<Template<'a>> {
+        Some(Template::new(self.get(id)?, self.offset_of(id)? + 4))
+    }
+
+    /// 00 Payload format indicator (`"01"`).
+    pub fn payload_format_indicator(&self) -> Option<&'a str> {
+        self.get(0)
+    }
+
+    /// 01 Point of initiation method.
+    pub fn initiation(&self) -> Option<Initiation<'a>> {
+        self.get(1).map(Initiation::from_value)
+    }
+
+    /// 02–51 Merchant account information, in ID order.
+    pub fn merchant_accounts(&self) -> impl Iterator<Item = MerchantAccount<'a>> + '_ {
+        (2u8..=51).filter_map(move |id| {
+            Some(MerchantAccount {
+                id,
+                value: self.get(id)?,
+                offset: self.offset_of(id)?,
+            })
+        })
+    }
+
+    /// 52 Merchant category code (ISO 18245).
+    pub fn mcc(&self) -> Option<&'a str> {
+        self.get(52)
+    }
+
+    /// 53 Transaction currency, as written.
+    pub fn currency_code(&self) -> Option<&'a str> {
+        self.get(53)
+    }
+
+    /// 53 Transaction currency, looked up in ISO 4217.
+    pub fn currency(&self) -> Option<&'static Currency> {
+        currency::by_numeric(self.get(53)?)
+    }
+
+    /// 54 Transaction amount.
+    pub fn amount(&self) -> Option<Amount<'a>> {
+        self.get(54).map(Amount)
+    }
+
+    /// 55 Tip or convenience indicator, with 56 or 57.
+    pub fn tip(&self) -> Option<Tip<'a>> {
+        Some(match self.get(55)? {
+            "01" => Tip::Prompt,
+            "02" => Tip::Fixed(self.get(56).map(Amount)),
+            "03" => Tip::Percentage(self.get(57)),
+            o => Tip::Other(o),
+        })
+    }
+
+    /// 56 Value of convenience fee fixed.
+    pub fn convenience_fee_fixed(&self) -> Option<Amount<'a>> {
+        self.get(56).map(Amount)
+    }
+
+    /// 57 Value of convenience fee percentage.
+    pub fn convenience_fee_percentage(&self) -> Option<&'a str> {
+        self.get(57)
+    }
+
+    /// 58 Country code (ISO 3166-1 alpha-2).
+    pub fn country(&self) -> Option<&'a str> {
+        self.get(58)
+    }
+
+    /// 59 Merchant name.
+    pub fn merchant_name(&self) -> Option<&'a str> {
+        self.get(59)
+    }
+
+    /// 60 Merchant city.
+    pub fn merchant_city(&self) -> Option<&'a str> {
+        self.get(60)
+    }
+
+    /// 61 Postal code.
+    pub fn postal_code(&self) -> Option<&'a str> {
+        self.get(61)
+    }
+
+    /// 62 Additional data field template.
+    pub fn additional_data(&self) -> Option<AdditionalData<'a>> {
+        self.template(62).map(AdditionalData)
+    }
+
+    /// 63 CRC, as written.
+    pub fn crc(&self) -> Option<&'a str> {
+        self.get(63)
+    }
+
+    /// 64 Merchant information — language template.
+    pub fn language(&self) -> Option<LanguageTemplate<'a>> {
+        self.template(64).map(LanguageTemplate)
+    }
+
+    /// 65–79 data objects reserved for future use: kept, never interpreted.
+    pub fn rfu(&self) -> impl Iterator<Item = Element<'a>> + 'a {
+        self.elements()
+            .map_while(Result::ok)
+            .filter(|e| (65..=79).contains(&e.id))
+    }
+
+    /// 80–99 unreserved templates, in ID order.
+    pub fn unreserved_templates(&self) -> impl Iterator<Item = (u8, Template<'a>)> + '_ {
+        (80u8..=99).filter_map(move |id| Some((id, self.template(id)?)))
+    }
+
+    /// Every globally unique identifier in the payload: merchant-account templates 26–51,
+    /// payment-system templates 62/50–99 and unreserved templates 80–99.
+    pub fn guids(&self) -> impl Iterator<Item = &'a str> + '_ {
+        let accounts = self.merchant_accounts().filter_map(|a| a.guid());
+        let extra = self
+            .additional_data()
+            .into_iter()
+            .flat_map(|a| a.payment_system_templates())
+            .filter_map(|(_, t)| t.guid());
+        let unreserved = self.unreserved_templates().filter_map(|(_, t)| t.guid());
+        accounts.chain(extra).chain(unreserved)
+    }
+}
+
+/// The name MPM v1.1 gives a root data object.
+pub fn root_name(id: u8) -> &'static str {
+    match id {
+        0 => "Payload Format Indicator",
+        1 => "Point of Initiation Method",
+        2..=3 => "Merchant Account Information (Visa)",
+        4..=5 => "Merchant Account Information (Mastercard)",
+        6..=8 => "Merchant Account Information (EMVCo)",
+        9..=10 => "Merchant Account Information (Discover)",
+        11..=12 => "Merchant Account Information (Amex)",
+        13..=14 => "Merchant Account Information (JCB)",
+        15..=16 => "Merchant Account Information (UnionPay)",
+        17..=25 => "Merchant Account Information (EMVCo)",
+        26..=51 => "Merchant Account Information",
+        52 => "Merchant Category Code",
+        53 => "Transaction Currency",
+        54 => "Transaction Amount",
+        55 => "Tip or Convenience Indicator",
+        56 => "Value of Convenience Fee Fixed",
+        57 => "Value of Convenience Fee Percentage",
+        58 => "Country Code",
+        59 => "Merchant Name",
+        60 => "Merchant City",
+        61 => "Postal Code",
+        62 => "Additional Data Field Template",
+        63 => "CRC",
+        64 => "Merchant Information - Language Template",
+        65..=79 => "RFU for EMVCo",
+        _ => "Unreserved Template",
+    }
+}
+
+/// The name of sub-object `sub` of root template `parent` (empty when it has none).
+pub fn sub_name(parent: u8, sub: u8) -> &'static str {
+    match (parent, sub) {
+        (26..=51 | 80..=99, 0) => "Globally Unique Identifier",
+        (26..=51 | 80..=99, _) => "Payment network specific",
+        (62, 1) => "Bill Number",
+        (62, 2) => "Mobile Number",
+        (62, 3) => "Store Label",
+        (62, 4) => "Loyalty Number",
+        (62, 5) => "Reference Label",
+        (62, 6) => "Customer Label",
+        (62, 7) => "Terminal Label",
+        (62, 8) => "Purpose of Transaction",
+        (62, 9) => "Additional Consumer Data Request",
+        (62, 10) => "Merchant Tax ID",
+        (62, 11) => "Merchant Channel",
+        (62, 12..=49) => "RFU for EMVCo",
+        (62, 50..=99) => "Payment System specific template",
+        (64, 0) => "Language Preference",
+        (64, 1) => "Merchant Name - Alternate Language",
+        (64, 2) => "Merchant City - Alternate Language",
+        (64, _) => "RFU for EMVCo",
+        _ => "",
+    }
+}
+
+/// True for root IDs whose value is a template.
+pub const fn is_template(id: u8) -> bool {
+    matches!(id, 26..=51 | 62 | 64 | 80..=99)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ANNEX: &str = "00020101021229300012D156000000000510A93FO3230Q31280012D15600000001030812345678520441115802CN5914BEST TRANSPORT6007BEIJING64200002ZH0104最佳运输0202北京540523.7253031565502016233030412340603***0708A60086670902ME91320016A0112233449988770708123456786304A13A";
+
+    #[test]
+    fn annex_example_fields() {
+        let m = parse(ANNEX).unwrap();
+        assert_eq!(m.payload_format_indicator(), Some("01"));
+        assert_eq!(m.initiation(), Some(Initiation::Dynamic));
+        let accts: alloc::vec::Vec<_> = m.merchant_accounts().collect();
+        assert_eq!(accts.len(), 2);
+        assert_eq!(accts[0].id, 29);
+        assert_eq!(accts[0].guid(), Some("D15600000000"));
+        assert_eq!(accts[0].template().unwrap().get(5), Some("A93FO3230Q"));
+        assert_eq!(accts[1].guid(), Some("D15600000001"));
+        assert_eq!(m.mcc(), Some("4111"));
+        assert_eq!(m.currency().unwrap().alpha, "CNY");
+        assert_eq!(m.amount().unwrap().as_str(), "23.72");
+        assert_eq!(m.tip(), Some(Tip::Prompt));
+        assert_eq!(m.country(), Some("CN"));
+        assert_eq!(m.merchant_city(), Some("BEIJING"));
+        let ad = m.additional_data().unwrap();
+        assert_eq!(ad.store_label(), Some(Prompted::Value("1234")));
+        assert_eq!(ad.customer_label(), Some(Prompted::Prompt));
+        assert_eq!(ad.terminal_label(), Some(Prompted::Value("A6008667")));
+        let cdr = ad.consumer_data_request().unwrap();
+        assert!(cdr.mobile && cdr.email && !cdr.address);
+        let lang = m.language().unwrap();
+        assert_eq!(lang.language(), Some("ZH"));
+        assert_eq!(lang.merchant_name(), Some("最佳运输"));
+        assert_eq!(lang.merchant_city(), Some("北京"));
+        let (id, t) = m.unreserved_templates().next().unwrap();
+        assert_eq!((id, t.guid()), (91, Some("A011223344998877")));
+        assert_eq!(m.crc(), Some("A13A"));
+        assert_eq!(m.guids().count(), 3);
+    }
+
+    #[test]
+    fn amount_grammar() {
+        for ok in ["98.73", "98", "98.", "0.5", "100.5"] {
+            assert!(is_amount(ok), "{ok}");
+        }
+        for bad in ["98,73", "3 705", ".5", "0", "0.00", "", "1.2.3", "-1", "1e5"] {
+            assert!(!is_amount(bad), "{bad}");
+        }
+        assert_eq!(Amount::new("98.").decimals(), 0);
+        assert_eq!(Amount::new("1.255").decimals(), 3);
+    }
+
+    #[test]
+    fn merchant_channel_and_cdr() {
+        let c = MerchantChannel::parse("521").unwrap();
+        assert_eq!(c.media, Media::ScreenWebsite);
+        assert_eq!(c.location, Location::Remote);
+        assert_eq!(c.presence, Presence::Unattended);
+        assert!(MerchantChannel::parse("8").is_none());
+        assert!(MerchantChannel::parse("480").is_none());
+        assert!(ConsumerDataRequest::parse("AA").is_none());
+        assert!(ConsumerDataRequest::parse("AME").is_some());
+        assert!(ConsumerDataRequest::parse("X").is_none());
+    }
+
+    #[test]
+    fn guid_found_anywhere_in_template() {
+        let t = Template::new("0103ABC0015com.paycashless", 0);
+        assert_eq!(t.guid(), Some("com.paycashless"));
+    }
+}

@@ -1,0 +1,652 @@
+//! The MPM v1.1 rules, checked over a parsed payload.
+//!
+//! Each rule reports through [`Report`] with a [`Class`]: `Fatal` for what no mode can read
+//! past (a CRC that does not match), `Deviation` for what the spec forbids but real schemes do
+//! (lenient mode reads it with a warning), `Advice` for what is legal but non-canonical.
+
+use super::{is_amount, ConsumerDataRequest, MerchantChannel, Mpm};
+use crate::crc::{self, CrcCheck};
+use crate::currency;
+use crate::report::{Class, Code, Detail, Path, Report, Seg};
+use crate::tlv::{Element, TlvErrorKind, Walker};
+
+/// Checks `m` against MPM v1.1 (CRC included) and adds what it finds to `report`.
+///
+/// ```
+/// use qrpay::{mpm, Mode, Report};
+/// let m = mpm::parse("000202010211520400005802BR6304ABCD").unwrap();
+/// let mut r = Report::new(Mode::Strict);
+/// mpm::validate(&m, &mut r);
+/// assert!(r.has(qrpay::Code::PfiUnknown));
+/// assert!(r.has(qrpay::Code::CrcMismatch));
+/// ```
+pub fn validate(m: &Mpm<'_>, report: &mut Report) {
+    let text = m.as_str();
+    root_order(m, report);
+    crc_rules(text, crc::check(text), report);
+    if text.chars().count() > 512 {
+        report.push(
+            Code::PayloadLength,
+            Class::Deviation,
+            Path::ROOT,
+            512,
+            Detail::Length {
+                min: 1,
+                max: 512,
+                found: text.chars().count() as u32,
+            },
+        );
+    }
+    for e in m.elements().map_while(Result::ok) {
+        root_object(m, &e, report);
+    }
+    mandatory(m, report);
+    fees(m, report);
+}
+
+/// Adds the issues a CRC check implies.
+pub(crate) fn crc_rules(text: &str, check: CrcCheck, report: &mut Report) {
+    let at = text.chars().count().saturating_sub(4);
+    match check {
+        CrcCheck::Ok { lowercase: false } => {}
+        CrcCheck::Ok { lowercase: true } => report.push(
+            Code::CrcLowercase,
+            Class::Deviation,
+            Path::id(63),
+            at,
+            Detail::Expected("upper-case hex digits"),
+        ),
+        CrcCheck::Mismatch { stated, computed } => report.push(
+            Code::CrcMismatch,
+            Class::Fatal,
+            Path::id(63),
+            at,
+            Detail::Crc { stated, computed },
+        ),
+        CrcCheck::Missing => report.push(
+            Code::CrcMissing,
+            Class::Fatal,
+            Path::id(63),
+            text.chars().count(),
+            Detail::None,
+        ),
+    }
+}
+
+/// 00 first, 63 last, no duplicates, no zero lengths.
+fn root_order(m: &Mpm<'_>, report: &mut Report) {
+    let mut seen = [false; 100];
+    let mut first = true;
+    let mut last_id = None;
+    for e in m.elements().map_while(Result::ok) {
+        let idx = usize::from(e.id) % 100;
+        if seen[idx] {
+            report.push(
+                Code::TagDuplicate,
+                Class::Deviation,
+                Path::id(e.id),
+                e.offset,
+                Detail::FirstAt(m.offset_of(e.id).unwrap_or(0) as u32),
+            );
+        }
+        seen[idx] = true;
+        if first && e.id != 0 && m.get(0).is_some() {
+            report.push(
+                Code::TagOrder,
+                Class::Deviation,
+                Path::id(0),
+                m.offset_of(0).unwrap_or(0),
+                Detail::Text("ID 00 must be the first data object"),
+            );
+        }
+        first = false;
+        if e.id == 63 {
+            last_id = Some(e.offset);
+        } else if let Some(at) = last_id.take() {
+            report.push(
+                Code::TagOrder,
+                Class::Deviation,
+                Path::id(63),
+                at,
+                Detail::Text("ID 63 must be the last data object"),
+            );
+        }
+        if e.len == 0 {
+            report.push(
+                Code::TlvZeroLength,
+                Class::Deviation,
+                Path::id(e.id),
+                e.offset,
+                Detail::Expected("a length from 01 to 99"),
+            );
+        }
+    }
+}
+
+fn is_ans(s: &str) -> bool {
+    s.bytes().all(|b| (0x20..=0x7E).contains(&b))
+}
+
+fn is_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Checks a value's length (in characters) and that it is in `ans` (when `ans`).
+fn text_field(
+    report: &mut Report,
+    path: Path,
+    offset: usize,
+    v: &str,
+    max: u32,
+    ans: bool,
+) -> bool {
+    let n = v.chars().count() as u32;
+    let mut ok = true;
+    if n > max {
+        ok = false;
+        report.push(
+            Code::FieldLength,
+            Class::Deviation,
+            path,
+            offset,
+            Detail::Length { min: 1, max, found: n },
+        );
+    }
+    if ans && !is_ans(v) {
+        ok = false;
+        report.push(
+            Code::FieldFormat,
+            Class::Deviation,
+            path,
+            offset,
+            Detail::Expected("characters of the EMV common character set (0x20-0x7E)"),
+        );
+    }
+    ok
+}
+
+/// A fixed number of digits.
+fn digits_field(report: &mut Report, path: Path, offset: usize, v: &str, len: u32) -> bool {
+    if !is_digits(v) {
+        report.push(
+            Code::FieldFormat,
+            Class::Deviation,
+            path,
+            offset,
+            Detail::Expected("digits"),
+        );
+        false
+    } else if v.len() as u32 != len {
+        report.push(
+            Code::FieldLength,
+            Class::Deviation,
+            path,
+            offset,
+            Detail::Length {
+                min: len,
+                max: len,
+                found: v.len() as u32,
+            },
+        );
+        false
+    } else {
+        true
+    }
+}
+
+fn amount_field(report: &mut Report, path: Path, offset: usize, v: &str) -> bool {
+    let len_ok = text_field(report, path, offset, v, 13, false);
+    if !is_amount(v) {
+        report.push(
+            Code::AmountInvalid,
+            Class::Deviation,
+            path,
+            offset,
+            Detail::Expected("a non-zero decimal such as 98.73 (digits, one optional '.')"),
+        );
+        return false;
+    }
+    len_ok
+}
+
+/// Walks a template's sub-objects: structure, duplicates, zero lengths. Returns false when
+/// the template does not walk.
+fn template_structure(report: &mut Report, path: Path, t: &Element<'_>) -> bool {
+    let mut seen = [u32::MAX; 100];
+    let mut any = false;
+    for r in t.children() {
+        match r {
+            Ok(c) => {
+                any = true;
+                let idx = usize::from(c.id) % 100;
+                if seen[idx] != u32::MAX {
+                    report.push(
+                        Code::TagDuplicate,
+                        Class::Deviation,
+                        path.child(Seg::Id(c.id)),
+                        c.offset,
+                        Detail::FirstAt(seen[idx]),
+                    );
+                } else {
+                    seen[idx] = c.offset as u32;
+                }
+                if c.len == 0 {
+                    report.push(
+                        Code::TlvZeroLength,
+                        Class::Deviation,
+                        path.child(Seg::Id(c.id)),
+                        c.offset,
+                        Detail::Expected("a length from 01 to 99"),
+                    );
+                }
+            }
+            Err(e) => {
+                let (code, detail) = match e.kind {
+                    TlvErrorKind::Header => (
+                        Code::TlvHeader,
+                        Detail::Expected("a 2-digit ID and a 2-digit length"),
+                    ),
+                    TlvErrorKind::Truncated {
+                        declared,
+                        remaining,
+                    } => (
+                        Code::TlvTruncated,
+                        Detail::Truncated {
+                            declared: declared as u32,
+                            remaining: remaining as u32,
+                        },
+                    ),
+                };
+                let p = match e.id {
+                    Some(id) if code == Code::TlvTruncated => path.child(Seg::Id(id)),
+                    _ => path,
+                };
+                report.push(code, Class::Deviation, p, e.offset, detail);
+                return false;
+            }
+        }
+    }
+    if !any {
+        report.push(
+            Code::TemplateEmpty,
+            Class::Deviation,
+            path,
+            t.value_offset(),
+            Detail::None,
+        );
+    }
+    true
+}
+
+/// A template that must carry a GUID (26–51, 62/50–99, 80–99).
+fn guid_template(report: &mut Report, path: Path, t: &Element<'_>) {
+    if !template_structure(report, path, t) {
+        return;
+    }
+    match t.children().map_while(Result::ok).find(|c| c.id == 0) {
+        None => report.push(
+            Code::TemplateGuidMissing,
+            Class::Deviation,
+            path,
+            t.offset,
+            Detail::None,
+        ),
+        Some(g) => {
+            text_field(report, path.child(Seg::Id(0)), g.offset, g.value, 32, true);
+        }
+    }
+}
+
+fn root_object(m: &Mpm<'_>, e: &Element<'_>, report: &mut Report) {
+    let path = Path::id(e.id);
+    let (v, at) = (e.value, e.offset);
+    match e.id {
+        0 => {
+            if v != "01" {
+                report.push(
+                    Code::PfiUnknown,
+                    Class::Deviation,
+                    path,
+                    at,
+                    Detail::Expected("01"),
+                );
+            }
+        }
+        1 => {
+            if digits_field(report, path, at, v, 2) && v != "11" && v != "12" {
+                report.push(
+                    Code::FieldValue,
+                    Class::Deviation,
+                    path,
+                    at,
+                    Detail::Expected("11 (static) or 12 (dynamic)"),
+                );
+            }
+        }
+        2..=25 => {
+            text_field(report, path, at, v, 99, true);
+        }
+        26..=51 | 80..=99 => guid_template(report, path, e),
+        52 => {
+            digits_field(report, path, at, v, 4);
+        }
+        53 => {
+            if digits_field(report, path, at, v, 3) && currency::by_numeric(v).is_none() {
+                report.push(
+                    Code::CurrencyUnknown,
+                    Class::Deviation,
+                    path,
+                    at,
+                    Detail::Expected("an ISO 4217 numeric code"),
+                );
+            }
+        }
+        54 => {
+            if amount_field(report, path, at, v) {
+                let exp = m.currency().and_then(|c| c.exponent);
+                let dec = super::Amount::new(v).decimals();
+                if let Some(exp) = exp {
+                    if dec != usize::from(exp) && !(dec == 0 && v.ends_with('.')) {
+                        report.push(
+                            Code::AmountDecimals,
+                            Class::Advice,
+                            path,
+                            at,
+                            Detail::Decimals {
+                                found: dec.min(255) as u8,
+                                exponent: exp,
+                            },
+                        );
+                    }
+                }
+            }
+        }
+        55 => {
+            if digits_field(report, path, at, v, 2) && !matches!(v, "01" | "02" | "03") {
+                report.push(
+                    Code::FieldValue,
+                    Class::Deviation,
+                    path,
+                    at,
+                    Detail::Expected("01, 02 or 03"),
+                );
+            }
+        }
+        56 => {
+            amount_field(report, path, at, v);
+        }
+        57 => percentage(report, path, at, v),
+        58 => {
+            let b = v.as_bytes();
+            if b.len() != 2 {
+                report.push(
+                    Code::FieldLength,
+                    Class::Deviation,
+                    path,
+                    at,
+                    Detail::Length {
+                        min: 2,
+                        max: 2,
+                        found: v.chars().count() as u32,
+                    },
+                );
+            } else if !b.iter().all(u8::is_ascii_uppercase) {
+                report.push(
+                    Code::FieldFormat,
+                    Class::Deviation,
+                    path,
+                    at,
+                    Detail::Expected("an ISO 3166-1 alpha-2 code in upper case"),
+                );
+            }
+        }
+        59 => {
+            text_field(report, path, at, v, 25, true);
+        }
+        60 => {
+            text_field(report, path, at, v, 15, true);
+        }
+        61 => {
+            text_field(report, path, at, v, 10, true);
+        }
+        62 => additional_data(report, path, e),
+        63 => {}
+        64 => language(report, path, e),
+        _ => report.push(
+            Code::TagRfu,
+            Class::Deviation,
+            path,
+            at,
+            Detail::Text("IDs 65-79 are reserved for EMVCo; readers ignore them"),
+        ),
+    }
+}
+
+fn percentage(report: &mut Report, path: Path, at: usize, v: &str) {
+    // "00.01" to "99.99": digits with an optional '.', at most 5 characters.
+    let ok = v.len() <= 5 && {
+        let (int, frac) = v.split_once('.').unwrap_or((v, ""));
+        let digits_ok = !int.is_empty()
+            && int.len() <= 2
+            && frac.len() <= 2
+            && int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit());
+        digits_ok && v.bytes().any(|b| (b'1'..=b'9').contains(&b))
+    };
+    if !ok {
+        report.push(
+            Code::AmountInvalid,
+            Class::Deviation,
+            path,
+            at,
+            Detail::Expected("a percentage from 00.01 to 99.99 without '%'"),
+        );
+    }
+}
+
+fn additional_data(report: &mut Report, path: Path, e: &Element<'_>) {
+    if !template_structure(report, path, e) {
+        return;
+    }
+    for c in e.children().map_while(Result::ok) {
+        let p = path.child(Seg::Id(c.id));
+        let (v, at) = (c.value, c.offset);
+        match c.id {
+            0 => report.push(
+                Code::TagRfu,
+                Class::Deviation,
+                p,
+                at,
+                Detail::Text("62 has no sub-ID 00"),
+            ),
+            1..=8 => {
+                text_field(report, p, at, v, 25, true);
+            }
+            9 => {
+                if ConsumerDataRequest::parse(v).is_none() {
+                    report.push(
+                        Code::FieldValue,
+                        Class::Deviation,
+                        p,
+                        at,
+                        Detail::Expected("A, M and E, each at most once"),
+                    );
+                }
+            }
+            10 => {
+                text_field(report, p, at, v, 20, true);
+            }
+            11 => {
+                if MerchantChannel::parse(v).is_none() {
+                    report.push(
+                        Code::FieldValue,
+                        Class::Deviation,
+                        p,
+                        at,
+                        Detail::Expected("3 characters: media 0-7, location 0-3, presence 0-3"),
+                    );
+                }
+            }
+            12..=49 => report.push(
+                Code::TagRfu,
+                Class::Deviation,
+                p,
+                at,
+                Detail::Text("62/12-49 are reserved for EMVCo"),
+            ),
+            _ => guid_template(report, p, &c),
+        }
+    }
+}
+
+fn language(report: &mut Report, path: Path, e: &Element<'_>) {
+    if !template_structure(report, path, e) {
+        return;
+    }
+    let mut has = [false; 2];
+    for c in e.children().map_while(Result::ok) {
+        let p = path.child(Seg::Id(c.id));
+        match c.id {
+            0 => {
+                has[0] = true;
+                if c.value.len() != 2 || !c.value.bytes().all(|b| b.is_ascii_alphabetic()) {
+                    report.push(
+                        Code::FieldFormat,
+                        Class::Deviation,
+                        p,
+                        c.offset,
+                        Detail::Expected("an ISO 639 alpha-2 language code"),
+                    );
+                }
+            }
+            1 => {
+                has[1] = true;
+                text_field(report, p, c.offset, c.value, 25, false);
+            }
+            2 => {
+                text_field(report, p, c.offset, c.value, 15, false);
+            }
+            _ => report.push(
+                Code::TagRfu,
+                Class::Deviation,
+                p,
+                c.offset,
+                Detail::Text("64/03-99 are reserved for EMVCo"),
+            ),
+        }
+    }
+    for (i, name) in [(0u8, "64.00 language preference"), (1, "64.01 alternate merchant name")] {
+        if !has[usize::from(i)] {
+            report.push(
+                Code::FieldMissing,
+                Class::Deviation,
+                path.child(Seg::Id(i)),
+                e.offset,
+                Detail::Missing(name),
+            );
+        }
+    }
+}
+
+fn mandatory(m: &Mpm<'_>, report: &mut Report) {
+    let end = m.as_str().chars().count();
+    if m.get(0).is_none() {
+        report.push(
+            Code::FieldMissing,
+            Class::Deviation,
+            Path::id(0),
+            0,
+            Detail::Missing("00 payload format indicator"),
+        );
+    }
+    if m.merchant_accounts().next().is_none() {
+        report.push(
+            Code::AccountMissing,
+            Class::Deviation,
+            Path::one(Seg::Range(2, 51)),
+            0,
+            Detail::None,
+        );
+    }
+    for (id, name) in [
+        (52u8, "52 merchant category code"),
+        (53, "53 transaction currency"),
+        (58, "58 country code"),
+        (59, "59 merchant name"),
+        (60, "60 merchant city"),
+    ] {
+        if m.get(id).is_none() {
+            report.push(
+                Code::FieldMissing,
+                Class::Deviation,
+                Path::id(id),
+                end,
+                Detail::Missing(name),
+            );
+        }
+    }
+    if matches!(m.initiation(), Some(super::Initiation::Dynamic)) && m.get(54).is_none() {
+        report.push(
+            Code::InitiationInconsistent,
+            Class::Advice,
+            Path::id(1),
+            m.offset_of(1).unwrap_or(0),
+            Detail::Text("a dynamic code (12) without an amount (54)"),
+        );
+    }
+}
+
+/// 55 decides whether 56 or 57 may appear (MPM §4.7.6–4.7.8).
+fn fees(m: &Mpm<'_>, report: &mut Report) {
+    let ind = m.get(55);
+    let at = |id| m.offset_of(id).unwrap_or(0);
+    let mut bad = |id: u8, why: &'static str| {
+        report.push(
+            Code::FeeInconsistent,
+            Class::Deviation,
+            Path::id(id),
+            at(id),
+            Detail::Text(why),
+        );
+    };
+    match ind {
+        Some("02") if m.get(56).is_none() => bad(55, "indicator 02 needs a fixed fee in 56"),
+        Some("03") if m.get(57).is_none() => bad(55, "indicator 03 needs a percentage in 57"),
+        _ => {}
+    }
+    if m.get(56).is_some() && ind != Some("02") {
+        bad(56, "a fixed fee (56) needs indicator 02 in 55");
+    }
+    if m.get(57).is_some() && ind != Some("03") {
+        bad(57, "a percentage fee (57) needs indicator 03 in 55");
+    }
+}
+
+/// Reports a root structure that does not walk, and what the CRC says, for payloads that
+/// [`super::parse`] rejects.
+pub(crate) fn broken(text: &str, report: &mut Report) {
+    if let Some(Err(e)) = Walker::new(text).find(|r| r.is_err()) {
+        match e.kind {
+            TlvErrorKind::Header => report.push(
+                Code::TlvHeader,
+                Class::Fatal,
+                Path::ROOT,
+                e.offset,
+                Detail::Expected("a 2-digit ID and a 2-digit length"),
+            ),
+            TlvErrorKind::Truncated {
+                declared,
+                remaining,
+            } => report.push(
+                Code::TlvTruncated,
+                Class::Fatal,
+                e.id.map_or(Path::ROOT, Path::id),
+                e.offset,
+                Detail::Truncated {
+                    declared: declared as u32,
+                    remaining: remaining as u32,
+                },
+            ),
+        }
+    }
+    crc_rules(text, crc::check(text), report);
+}

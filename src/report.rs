@@ -1,0 +1,513 @@
+//! Issues found while reading a payload: what is wrong, how bad it is, and where.
+//!
+//! Every reader in qrpay reports through the same [`Issue`] type. An issue has a stable
+//! [`Code`] (its string form, e.g. `crc.mismatch`, is part of the JSON contract documented in
+//! `spec/README.md`), a [`Severity`] that depends on the [`Mode`], a [`Path`] naming the data
+//! object (`62.05`, `61.9F24`, `pa`), the character offset in the payload, and a [`Detail`]
+//! that carries the numbers the message needs. Issues hold no heap data, so a payload that is
+//! sound produces an empty report without allocating.
+
+use core::fmt;
+
+/// How strictly a payload is judged.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Mode {
+    /// The specification as written: every deviation is an error.
+    Strict,
+    /// What real schemes emit: deviations seen in the wild are warnings. Unreadable
+    /// structure and CRC mismatches stay errors.
+    #[default]
+    Lenient,
+}
+
+/// How bad an issue is, in the mode it was reported in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    /// The payload breaks a rule in this mode.
+    Error,
+    /// Worth knowing; the payload is still usable in this mode.
+    Warning,
+}
+
+impl Severity {
+    /// `"error"` or `"warning"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// How an issue weighs in each mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Class {
+    /// An error in both modes (unreadable structure, CRC mismatch).
+    Fatal,
+    /// An error in strict mode, a warning in lenient mode (a deviation from the spec that
+    /// real codes make).
+    Deviation,
+    /// A warning in both modes (legal but non-canonical, e.g. `100.5` for a currency with two
+    /// decimals).
+    Advice,
+}
+
+impl Class {
+    /// The severity of this class in `mode`.
+    pub const fn severity(self, mode: Mode) -> Severity {
+        match (self, mode) {
+            (Class::Fatal, _) | (Class::Deviation, Mode::Strict) => Severity::Error,
+            _ => Severity::Warning,
+        }
+    }
+}
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident = $text:literal, )*) => {
+        /// The stable identifier of an issue. The string forms never change meaning; new codes
+        /// may be added.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Code {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Code {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The stable string form, e.g. `"crc.mismatch"`.
+            pub const fn as_str(self) -> &'static str {
+                match self { $( Code::$variant => $text, )* }
+            }
+
+            /// The code whose string form is `s`.
+            pub fn from_str_opt(s: &str) -> Option<Code> {
+                match s { $( $text => Some(Code::$variant), )* _ => None }
+            }
+        }
+    };
+}
+
+codes! {
+    /// The payload is empty.
+    InputEmpty = "input.empty",
+    /// The payload is longer than qrpay reads (see `spec/README.md`, bounds).
+    InputTooLong = "input.too-long",
+    /// The input is not text qrpay can read (e.g. a JSON Lines entry that is not a string).
+    InputInvalid = "input.invalid",
+    /// A data object header (ID and length) is not 4 digits.
+    TlvHeader = "tlv.header",
+    /// A data object declares more characters than remain.
+    TlvTruncated = "tlv.truncated",
+    /// A data object declares length 00.
+    TlvZeroLength = "tlv.zero-length",
+    /// No CRC data object (ID 63 with 4 hex digits) ends the payload.
+    CrcMissing = "crc.missing",
+    /// The CRC does not match the payload.
+    CrcMismatch = "crc.mismatch",
+    /// The CRC uses lower-case hex digits (MPM v1.1 §4.7.3 asks for upper case).
+    CrcLowercase = "crc.lowercase",
+    /// A data object ID occurs twice in the same template.
+    TagDuplicate = "tag.duplicate",
+    /// A data object is out of place (00 not first, 63 not last).
+    TagOrder = "tag.order",
+    /// A data object ID reserved for future use is present.
+    TagRfu = "tag.rfu",
+    /// A mandatory data object is absent.
+    FieldMissing = "field.missing",
+    /// A value has characters or a shape its format does not allow.
+    FieldFormat = "field.format",
+    /// A value is longer or shorter than its format allows.
+    FieldLength = "field.length",
+    /// A value is well formed but not one the spec defines.
+    FieldValue = "field.value",
+    /// An amount is not a non-zero decimal (`98.73`, `98`, `98.`).
+    AmountInvalid = "amount.invalid",
+    /// An amount has more or fewer decimals than its currency's exponent.
+    AmountDecimals = "amount.decimals",
+    /// Tip/convenience indicator and fee values disagree.
+    FeeInconsistent = "fee.inconsistent",
+    /// A template that must carry a globally unique identifier (sub-ID 00) has none.
+    TemplateGuidMissing = "template.guid-missing",
+    /// A template has no data objects.
+    TemplateEmpty = "template.empty",
+    /// The payload format indicator is not `01`.
+    PfiUnknown = "pfi.unknown",
+    /// No merchant account information (IDs 02–51) is present.
+    AccountMissing = "account.missing",
+    /// The currency code is not in ISO 4217.
+    CurrencyUnknown = "currency.unknown",
+    /// A dynamic code without an amount, or a static one with one.
+    InitiationInconsistent = "initiation.inconsistent",
+    /// The payload is longer than the 512 characters MPM §4.1 allows.
+    PayloadLength = "payload.length",
+    /// The text is not a payment code qrpay recognises.
+    KindUnknown = "kind.unknown",
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One step of a [`Path`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Seg {
+    /// An EMV MPM data object ID (two decimal digits).
+    Id(u8),
+    /// A range of EMV IDs, e.g. `02-51` for "any merchant account".
+    Range(u8, u8),
+    /// A BER-TLV tag, shown in hex (`9F24`).
+    Tag(u32),
+    /// A named field of a non-TLV format (`pa`, `iban`).
+    Name(&'static str),
+}
+
+impl fmt::Display for Seg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Seg::Id(id) => write!(f, "{id:02}"),
+            Seg::Range(a, b) => write!(f, "{a:02}-{b:02}"),
+            Seg::Tag(t) => write!(f, "{t:02X}"),
+            Seg::Name(n) => f.write_str(n),
+        }
+    }
+}
+
+/// Where an issue is: the data objects from the root down, e.g. `62.05`. Empty for the whole
+/// payload. Holds up to four steps inline.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Path {
+    segs: [Seg; 4],
+    len: u8,
+}
+
+impl Path {
+    /// The whole payload.
+    pub const ROOT: Path = Path {
+        segs: [Seg::Id(0); 4],
+        len: 0,
+    };
+
+    /// A path of one step.
+    pub const fn one(seg: Seg) -> Path {
+        Path {
+            segs: [seg, Seg::Id(0), Seg::Id(0), Seg::Id(0)],
+            len: 1,
+        }
+    }
+
+    /// A path of one EMV ID.
+    pub const fn id(id: u8) -> Path {
+        Path::one(Seg::Id(id))
+    }
+
+    /// This path with `seg` appended (a path deeper than four steps keeps its first four).
+    pub const fn child(mut self, seg: Seg) -> Path {
+        if (self.len as usize) < self.segs.len() {
+            self.segs[self.len as usize] = seg;
+            self.len += 1;
+        }
+        self
+    }
+
+    /// The steps.
+    pub fn segs(&self) -> &[Seg] {
+        &self.segs[..self.len as usize]
+    }
+
+    /// True for the whole payload.
+    pub const fn is_root(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl fmt::Display for Path {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, s) in self.segs().iter().enumerate() {
+            if i > 0 {
+                f.write_str(".")?;
+            }
+            write!(f, "{s}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Path {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Path({self})")
+    }
+}
+
+/// The numbers and words an issue's message needs. Never borrows the payload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Detail {
+    /// Nothing more to say than the code.
+    None,
+    /// A fixed explanation.
+    Text(&'static str),
+    /// A length header declared more characters than remain.
+    Truncated {
+        /// Characters the header declares.
+        declared: u32,
+        /// Characters left after the header.
+        remaining: u32,
+    },
+    /// The CRC stated in the payload and the one computed.
+    Crc {
+        /// The value in ID 63.
+        stated: u16,
+        /// The value computed over the payload.
+        computed: u16,
+    },
+    /// A length out of range.
+    Length {
+        /// Smallest allowed length in characters.
+        min: u32,
+        /// Largest allowed length in characters.
+        max: u32,
+        /// The length found.
+        found: u32,
+    },
+    /// The value should be, or be made of, this.
+    Expected(&'static str),
+    /// A duplicate: where the first occurrence is.
+    FirstAt(u32),
+    /// A mandatory object is absent.
+    Missing(&'static str),
+    /// The amount's decimals against the currency's exponent.
+    Decimals {
+        /// Decimals in the amount.
+        found: u8,
+        /// The currency's minor-unit exponent.
+        exponent: u8,
+    },
+}
+
+/// One thing wrong with a payload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Issue {
+    /// What is wrong.
+    pub code: Code,
+    /// How bad it is in the mode it was reported in.
+    pub severity: Severity,
+    /// How bad it is in each mode.
+    pub class: Class,
+    /// Which data object.
+    pub path: Path,
+    /// Character offset into the payload (0-based) where the problem starts.
+    pub offset: usize,
+    /// The specifics.
+    pub detail: Detail,
+}
+
+impl Issue {
+    /// A human-readable message (also its `Display`).
+    pub fn message(&self) -> impl fmt::Display + '_ {
+        Message(self)
+    }
+}
+
+struct Message<'a>(&'a Issue);
+
+impl fmt::Display for Message<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = self.0;
+        let what = match i.code {
+            Code::InputEmpty => "the payload is empty",
+            Code::InputTooLong => "the payload is longer than qrpay reads",
+            Code::InputInvalid => "the input is not a payload",
+            Code::TlvHeader => "expected a 2-digit ID and a 2-digit length",
+            Code::TlvTruncated => "a data object runs past the end",
+            Code::TlvZeroLength => "a data object has length 00",
+            Code::CrcMissing => "no CRC (ID 63, 4 hex digits) ends the payload",
+            Code::CrcMismatch => "the CRC does not match",
+            Code::CrcLowercase => "the CRC uses lower-case hex",
+            Code::TagDuplicate => "the data object occurs twice",
+            Code::TagOrder => "the data object is out of place",
+            Code::TagRfu => "the data object ID is reserved for future use",
+            Code::FieldMissing => "a mandatory data object is missing",
+            Code::FieldFormat => "the value has characters its format does not allow",
+            Code::FieldLength => "the value has the wrong length",
+            Code::FieldValue => "the value is not one the spec defines",
+            Code::AmountInvalid => "the amount is not a non-zero decimal",
+            Code::AmountDecimals => "the amount's decimals differ from the currency's",
+            Code::FeeInconsistent => "the tip/fee indicator and fee values disagree",
+            Code::TemplateGuidMissing => "the template has no globally unique identifier (00)",
+            Code::TemplateEmpty => "the template is empty",
+            Code::PfiUnknown => "the payload format indicator is not 01",
+            Code::AccountMissing => "no merchant account information (02-51)",
+            Code::CurrencyUnknown => "the currency is not an ISO 4217 code",
+            Code::InitiationInconsistent => "point of initiation and amount disagree",
+            Code::PayloadLength => "the payload exceeds 512 characters",
+            Code::KindUnknown => "not a payment code qrpay recognises",
+        };
+        f.write_str(what)?;
+        match i.detail {
+            Detail::None => {}
+            Detail::Text(t) => write!(f, ": {t}")?,
+            Detail::Truncated {
+                declared,
+                remaining,
+            } => write!(
+                f,
+                ": declared {declared} characters but {remaining} remain at character {}",
+                i.offset + 4
+            )?,
+            Detail::Crc { stated, computed } => {
+                write!(f, ": payload says {stated:04X}, computed {computed:04X}")?
+            }
+            Detail::Length { min, max, found } if min == max => {
+                write!(f, ": {found} characters, expected {min}")?
+            }
+            Detail::Length { min, max, found } => {
+                write!(f, ": {found} characters, expected {min} to {max}")?
+            }
+            Detail::Expected(e) => write!(f, ": expected {e}")?,
+            Detail::FirstAt(o) => write!(f, ": first occurrence at character {o}")?,
+            Detail::Missing(what) => write!(f, ": {what}")?,
+            Detail::Decimals { found, exponent } => write!(
+                f,
+                ": {found} decimals, the currency has {exponent}"
+            )?,
+        }
+        if !i.path.is_root() {
+            write!(f, " (at {}", i.path)?;
+            write!(f, ", character {})", i.offset)?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {}: {}",
+            self.severity.as_str(),
+            self.code,
+            self.message()
+        )
+    }
+}
+
+/// Collects issues in one mode. Allocates only when an issue is pushed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    mode: Mode,
+    issues: alloc::vec::Vec<Issue>,
+}
+
+impl Report {
+    /// An empty report for `mode`.
+    pub const fn new(mode: Mode) -> Report {
+        Report {
+            mode,
+            issues: alloc::vec::Vec::new(),
+        }
+    }
+
+    /// The mode issues are graded in.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Adds an issue, its severity set from `class` and the mode.
+    pub fn push(&mut self, code: Code, class: Class, path: Path, offset: usize, detail: Detail) {
+        self.issues.push(Issue {
+            code,
+            severity: class.severity(self.mode),
+            class,
+            path,
+            offset,
+            detail,
+        });
+    }
+
+    /// The issues in the order they were found.
+    pub fn issues(&self) -> &[Issue] {
+        &self.issues
+    }
+
+    /// Takes the issues out.
+    pub fn into_issues(self) -> alloc::vec::Vec<Issue> {
+        self.issues
+    }
+
+    /// True when some issue is an error in this report's mode.
+    pub fn has_errors(&self) -> bool {
+        self.issues.iter().any(|i| i.severity == Severity::Error)
+    }
+
+    /// True when no issue would be an error in strict mode (whatever mode this report is in).
+    pub fn is_strictly_valid(&self) -> bool {
+        self.issues.iter().all(|i| i.class == Class::Advice)
+    }
+
+    /// True when an issue with `code` was reported.
+    pub fn has(&self, code: Code) -> bool {
+        self.issues.iter().any(|i| i.code == code)
+    }
+
+    /// True when nothing was reported.
+    pub fn is_empty(&self) -> bool {
+        self.issues.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+
+    #[test]
+    fn codes_are_unique_and_round_trip() {
+        for (i, a) in Code::ALL.iter().enumerate() {
+            assert_eq!(Code::from_str_opt(a.as_str()), Some(*a));
+            for b in &Code::ALL[i + 1..] {
+                assert_ne!(a.as_str(), b.as_str());
+            }
+        }
+    }
+
+    #[test]
+    fn paths_print_as_dotted_ids() {
+        let p = Path::id(62).child(Seg::Id(5));
+        assert_eq!(p.to_string(), "62.05");
+        assert_eq!(Path::id(61).child(Seg::Tag(0x9F24)).to_string(), "61.9F24");
+        assert_eq!(Path::one(Seg::Range(2, 51)).to_string(), "02-51");
+        assert_eq!(Path::ROOT.to_string(), "");
+    }
+
+    #[test]
+    fn truncation_message_names_numbers_and_place() {
+        let mut r = Report::new(Mode::Strict);
+        r.push(
+            Code::TlvTruncated,
+            Class::Fatal,
+            Path::id(30),
+            12,
+            Detail::Truncated {
+                declared: 37,
+                remaining: 2,
+            },
+        );
+        let m = r.issues()[0].message().to_string();
+        assert!(
+            m.contains("declared 37 characters but 2 remain at character 16"),
+            "{m}"
+        );
+    }
+
+    #[test]
+    fn deviation_is_error_only_in_strict_mode() {
+        assert_eq!(Class::Deviation.severity(Mode::Strict), Severity::Error);
+        assert_eq!(Class::Deviation.severity(Mode::Lenient), Severity::Warning);
+        assert_eq!(Class::Fatal.severity(Mode::Lenient), Severity::Error);
+        assert_eq!(Class::Advice.severity(Mode::Strict), Severity::Warning);
+    }
+}

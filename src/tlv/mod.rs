@@ -1,0 +1,293 @@
+//! The EMV QR text grammar: `ID(2) LEN(2) VALUE`, lengths counted in characters.
+//!
+//! [`Walker`] iterates the data objects of one level (the root, or a template's value) and
+//! hands out borrowed [`Element`]s. It never allocates and stops at the first structural
+//! error, which names the character offset and the declared and remaining lengths.
+//!
+//! ```
+//! use qrpay::tlv::Walker;
+//! let ids: Vec<u8> = Walker::new("000201010211")
+//!     .map(|e| e.unwrap().id)
+//!     .collect();
+//! assert_eq!(ids, [0, 1]);
+//!
+//! let err = Walker::new("0002015937ab").nth(1).unwrap().unwrap_err();
+//! assert_eq!(err.to_string(), "ID 59 declared 37 characters but 2 remain at character 10");
+//! ```
+
+use core::fmt;
+
+/// One data object of the EMV text grammar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Element<'a> {
+    /// The two-digit ID, 0–99.
+    pub id: u8,
+    /// The value, borrowed from the payload.
+    pub value: &'a str,
+    /// Character offset of the ID in the whole payload.
+    pub offset: usize,
+    /// Length of the value in characters (as declared).
+    pub len: usize,
+}
+
+impl<'a> Element<'a> {
+    /// Character offset of the value in the whole payload.
+    pub fn value_offset(&self) -> usize {
+        self.offset + 4
+    }
+
+    /// The data objects inside this element's value, as a template.
+    pub fn children(&self) -> Walker<'a> {
+        Walker::at(self.value, self.value_offset())
+    }
+}
+
+/// What is wrong with a TLV structure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TlvErrorKind {
+    /// The 4 characters at `offset` are not a 2-digit ID and a 2-digit length (or fewer than
+    /// 4 characters remain).
+    Header,
+    /// The object declares more characters than remain.
+    Truncated {
+        /// Characters declared.
+        declared: usize,
+        /// Characters remaining after the header.
+        remaining: usize,
+    },
+}
+
+/// A structural error with its place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TlvError {
+    /// What is wrong.
+    pub kind: TlvErrorKind,
+    /// Character offset of the header of the object that could not be read.
+    pub offset: usize,
+    /// The ID of that object, when its header had one.
+    pub id: Option<u8>,
+}
+
+impl fmt::Display for TlvError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            TlvErrorKind::Header => write!(
+                f,
+                "expected a 2-digit ID and 2-digit length at character {}",
+                self.offset
+            ),
+            TlvErrorKind::Truncated {
+                declared,
+                remaining,
+            } => {
+                if let Some(id) = self.id {
+                    write!(f, "ID {id:02} ")?;
+                }
+                write!(
+                    f,
+                    "declared {declared} characters but {remaining} remain at character {}",
+                    self.offset + 4
+                )
+            }
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for TlvError {}
+
+/// Iterates the data objects of one level. After an error it yields nothing more.
+#[derive(Clone, Debug)]
+pub struct Walker<'a> {
+    rest: &'a str,
+    /// Character offset of `rest` in the whole payload.
+    pos: usize,
+    /// `rest` is ASCII, so characters and bytes coincide.
+    ascii: bool,
+    done: bool,
+}
+
+fn two_digits(b: &[u8]) -> Option<u8> {
+    match b {
+        [a @ b'0'..=b'9', c @ b'0'..=b'9', ..] => Some((a - b'0') * 10 + (c - b'0')),
+        _ => None,
+    }
+}
+
+impl<'a> Walker<'a> {
+    /// Walks a whole payload (offsets start at 0).
+    pub fn new(text: &'a str) -> Walker<'a> {
+        Walker::at(text, 0)
+    }
+
+    /// Walks `text`, which starts at character `offset` of the payload (for templates).
+    pub fn at(text: &'a str, offset: usize) -> Walker<'a> {
+        Walker {
+            rest: text,
+            pos: offset,
+            ascii: text.is_ascii(),
+            done: false,
+        }
+    }
+
+    /// Character offset of the next object.
+    pub fn offset(&self) -> usize {
+        self.pos
+    }
+
+    /// What is left to walk.
+    pub fn remainder(&self) -> &'a str {
+        self.rest
+    }
+
+    fn fail(&mut self, kind: TlvErrorKind, id: Option<u8>) -> Option<Result<Element<'a>, TlvError>> {
+        self.done = true;
+        Some(Err(TlvError {
+            kind,
+            offset: self.pos,
+            id,
+        }))
+    }
+}
+
+impl<'a> Iterator for Walker<'a> {
+    type Item = Result<Element<'a>, TlvError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done || self.rest.is_empty() {
+            return None;
+        }
+        let b = self.rest.as_bytes();
+        if b.len() < 4 {
+            return self.fail(TlvErrorKind::Header, two_digits(b));
+        }
+        let (Some(id), Some(len)) = (two_digits(b), two_digits(&b[2..])) else {
+            return self.fail(TlvErrorKind::Header, two_digits(b));
+        };
+        let len = usize::from(len);
+        let body = &self.rest[4..];
+        let end = if self.ascii {
+            (len <= body.len()).then_some(len)
+        } else {
+            let mut it = body.char_indices();
+            match len.checked_sub(1).map(|n| it.nth(n)) {
+                None => Some(0),
+                Some(Some((i, c))) => Some(i + c.len_utf8()),
+                Some(None) => None,
+            }
+        };
+        let Some(end) = end else {
+            let remaining = if self.ascii {
+                body.len()
+            } else {
+                body.chars().count()
+            };
+            return self.fail(
+                TlvErrorKind::Truncated {
+                    declared: len,
+                    remaining,
+                },
+                Some(id),
+            );
+        };
+        let value = &body[..end];
+        let e = Element {
+            id,
+            value,
+            offset: self.pos,
+            len,
+        };
+        self.rest = &body[end..];
+        self.pos += 4 + len;
+        Some(Ok(e))
+    }
+}
+
+/// True when `text` walks as a sequence of data objects to its very end.
+pub fn walks(text: &str) -> bool {
+    Walker::new(text).all(|r| r.is_ok())
+}
+
+/// Writes one data object (`ID LEN VALUE`) to `out`, the length counted in characters.
+/// Returns `None`, writing nothing, when the value is empty or longer than 99 characters.
+#[cfg(feature = "alloc")]
+pub fn write(out: &mut alloc::string::String, id: u8, value: &str) -> Option<()> {
+    let n = value.chars().count();
+    if n == 0 || n > 99 || id > 99 {
+        return None;
+    }
+    let digits = |v: usize| [b'0' + (v / 10) as u8, b'0' + (v % 10) as u8];
+    let h = digits(usize::from(id));
+    let l = digits(n);
+    out.push(h[0] as char);
+    out.push(h[1] as char);
+    out.push(l[0] as char);
+    out.push(l[1] as char);
+    out.push_str(value);
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec::Vec;
+
+    #[test]
+    fn multibyte_lengths_count_characters() {
+        let t = "0104最佳运输0202北京";
+        let v: Vec<_> = Walker::new(t).map(|e| e.unwrap()).collect();
+        assert_eq!(v[0].value, "最佳运输");
+        assert_eq!(v[1].id, 2);
+        assert_eq!(v[1].offset, 8);
+        assert_eq!(v[1].value, "北京");
+    }
+
+    #[test]
+    fn truncation_reports_declared_and_remaining() {
+        let e = Walker::new("0002010105ab").nth(1).unwrap().unwrap_err();
+        assert_eq!(e.offset, 6);
+        assert_eq!(
+            e.kind,
+            TlvErrorKind::Truncated {
+                declared: 5,
+                remaining: 2
+            }
+        );
+        let e = Walker::new("00020153").nth(1).unwrap().unwrap_err();
+        assert_eq!(e.kind, TlvErrorKind::Header);
+        let e = Walker::new("0002北京01").nth(1).unwrap().unwrap_err();
+        assert_eq!(e.kind, TlvErrorKind::Header);
+        assert_eq!(e.offset, 6);
+        let e = Walker::new("0103北京").next().unwrap().unwrap_err();
+        assert_eq!(
+            e.kind,
+            TlvErrorKind::Truncated {
+                declared: 3,
+                remaining: 2
+            }
+        );
+    }
+
+    #[test]
+    fn zero_length_is_walkable() {
+        let v: Vec<_> = Walker::new("59006010Phnom Penh").map(|e| e.unwrap()).collect();
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0].value, "");
+    }
+
+    #[test]
+    fn template_offsets_are_absolute() {
+        let t = "000201620805041234";
+        let e = Walker::new(t).nth(1).unwrap().unwrap();
+        let c = e.children().next().unwrap().unwrap();
+        assert_eq!((c.id, c.offset, c.value), (5, 10, "1234"));
+    }
+
+    #[test]
+    fn writer_counts_characters() {
+        let mut s = alloc::string::String::new();
+        write(&mut s, 1, "最佳运输").unwrap();
+        assert_eq!(s, "0104最佳运输");
+        assert!(write(&mut s, 1, "").is_none());
+    }
+}
