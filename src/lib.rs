@@ -28,6 +28,7 @@ extern crate alloc;
 pub mod crc;
 pub mod currency;
 pub mod decode;
+pub mod fields;
 pub mod mpm;
 pub mod report;
 pub mod tlv;
