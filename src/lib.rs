@@ -29,6 +29,10 @@ pub mod crc;
 pub mod currency;
 pub mod decode;
 pub mod fields;
+#[cfg(feature = "json")]
+pub mod conform;
+#[cfg(feature = "json")]
+pub mod json;
 pub mod mpm;
 pub mod report;
 pub mod tlv;

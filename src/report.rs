@@ -375,11 +375,11 @@ impl fmt::Display for Message<'_> {
                 ": {found} decimals, the currency has {exponent}"
             )?,
         }
-        if !i.path.is_root() {
-            write!(f, " (at {}", i.path)?;
-            write!(f, ", character {})", i.offset)?;
+        if i.path.is_root() {
+            write!(f, " (character {})", i.offset)
+        } else {
+            write!(f, " (at {}, character {})", i.path, i.offset)
         }
-        Ok(())
     }
 }
 

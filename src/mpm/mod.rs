@@ -666,6 +666,43 @@ impl<'a> Mpm<'a> {
         (80u8..=99).filter_map(move |id| Some((id, self.template(id)?)))
     }
 
+    /// Every data object as a flat list (templates, then their sub-objects), for display.
+    #[cfg(feature = "alloc")]
+    pub fn fields(&self) -> alloc::vec::Vec<crate::fields::Field<'a>> {
+        use crate::fields::Field;
+        use alloc::borrow::Cow;
+        let mut out = alloc::vec::Vec::new();
+        for e in self.elements().map_while(Result::ok) {
+            out.push(Field {
+                path: alloc::format!("{:02}", e.id),
+                name: root_name(e.id),
+                value: Cow::Borrowed(e.value),
+                offset: e.offset,
+            });
+            if is_template(e.id) && crate::tlv::walks(e.value) {
+                for c in e.children().map_while(Result::ok) {
+                    out.push(Field {
+                        path: alloc::format!("{:02}.{:02}", e.id, c.id),
+                        name: sub_name(e.id, c.id),
+                        value: Cow::Borrowed(c.value),
+                        offset: c.offset,
+                    });
+                    if e.id == 62 && c.id >= 50 && crate::tlv::walks(c.value) {
+                        for g in c.children().map_while(Result::ok) {
+                            out.push(Field {
+                                path: alloc::format!("{:02}.{:02}.{:02}", e.id, c.id, g.id),
+                                name: if g.id == 0 { "Globally Unique Identifier" } else { "" },
+                                value: Cow::Borrowed(g.value),
+                                offset: g.offset,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Every globally unique identifier in the payload: merchant-account templates 26–51,
     /// payment-system templates 62/50–99 and unreserved templates 80–99.
     pub fn guids(&self) -> impl Iterator<Item = &'a str> + '_ {

@@ -242,10 +242,7 @@ fn template_structure(report: &mut Report, path: Path, t: &Element<'_>) -> bool 
             }
             Err(e) => {
                 let (code, detail) = match e.kind {
-                    TlvErrorKind::Header => (
-                        Code::TlvHeader,
-                        Detail::Expected("a 2-digit ID and a 2-digit length"),
-                    ),
+                    TlvErrorKind::Header => (Code::TlvHeader, Detail::None),
                     TlvErrorKind::Truncated {
                         declared,
                         remaining,
@@ -345,8 +342,10 @@ fn root_object(m: &Mpm<'_>, e: &Element<'_>, report: &mut Report) {
             if amount_field(report, path, at, v) {
                 let exp = m.currency().and_then(|c| c.exponent);
                 let dec = super::Amount::new(v).decimals();
+                // Whole amounts ("98", "98.") are canonical enough; a fraction should have
+                // the currency's number of decimals ("100.5" for USD is legal, not canonical).
                 if let Some(exp) = exp {
-                    if dec != usize::from(exp) && !(dec == 0 && v.ends_with('.')) {
+                    if dec > 0 && dec != usize::from(exp) {
                         report.push(
                             Code::AmountDecimals,
                             Class::Advice,
@@ -631,7 +630,7 @@ pub(crate) fn broken(text: &str, report: &mut Report) {
                 Class::Fatal,
                 Path::ROOT,
                 e.offset,
-                Detail::Expected("a 2-digit ID and a 2-digit length"),
+                Detail::None,
             ),
             TlvErrorKind::Truncated {
                 declared,
