@@ -84,7 +84,11 @@ pub fn compare(expect: &Expect, got: &Value) -> Result<(), Vec<String>> {
     let mut diffs = Vec::new();
     let s = |k: &str| got.get(k).and_then(Value::as_str);
     if s("kind") != Some(expect.kind.as_str()) {
-        diffs.push(format!("kind: expected {}, got {:?}", expect.kind, s("kind")));
+        diffs.push(format!(
+            "kind: expected {}, got {:?}",
+            expect.kind,
+            s("kind")
+        ));
     }
     for (name, want) in [("verdict", &expect.verdict), ("crc", &expect.crc)] {
         if let Some(w) = want {

@@ -75,11 +75,28 @@ table! {
     "999" "XXX" N;
 }
 
+/// `INDEX[n]` is 1 + the position in [`ALL`] of numeric code `n`, or 0.
+static INDEX: [u8; 1000] = {
+    let mut idx = [0u8; 1000];
+    let mut i = 0;
+    while i < ALL.len() {
+        let b = ALL[i].numeric.as_bytes();
+        let n = (b[0] - b'0') as usize * 100 + (b[1] - b'0') as usize * 10 + (b[2] - b'0') as usize;
+        idx[n] = (i + 1) as u8;
+        i += 1;
+    }
+    idx
+};
+
 /// The currency with numeric code `code` (three digits).
 pub fn by_numeric(code: &str) -> Option<&'static Currency> {
-    ALL.binary_search_by(|c| c.numeric.cmp(code))
-        .ok()
-        .and_then(|i| ALL.get(i))
+    let [a, b, c] = <[u8; 3]>::try_from(code.as_bytes()).ok()?;
+    if !(a.is_ascii_digit() && b.is_ascii_digit() && c.is_ascii_digit()) {
+        return None;
+    }
+    let n = usize::from(a - b'0') * 100 + usize::from(b - b'0') * 10 + usize::from(c - b'0');
+    let i = usize::from(*INDEX.get(n)?);
+    ALL.get(i.checked_sub(1)?)
 }
 
 /// The currency with alphabetic code `code`, either case.

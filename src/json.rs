@@ -68,10 +68,7 @@ pub fn to_value(d: &Decoded<'_>, opts: JsonOptions) -> Value {
         "issues".into(),
         d.report.issues().iter().map(issue).collect(),
     );
-    o.insert(
-        "fields".into(),
-        fields(d, opts).iter().map(field).collect(),
-    );
+    o.insert("fields".into(), fields(d, opts).iter().map(field).collect());
     Value::Object(o)
 }
 

@@ -25,12 +25,12 @@
 
 extern crate alloc;
 
+#[cfg(feature = "json")]
+pub mod conform;
 pub mod crc;
 pub mod currency;
 pub mod decode;
 pub mod fields;
-#[cfg(feature = "json")]
-pub mod conform;
 #[cfg(feature = "json")]
 pub mod json;
 pub mod mpm;
@@ -39,3 +39,8 @@ pub mod tlv;
 
 pub use decode::{decode, decode_with, Decoded, Kind, Verdict};
 pub use report::{Code, Issue, Mode, Path, Report, Severity};
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

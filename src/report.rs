@@ -370,10 +370,9 @@ impl fmt::Display for Message<'_> {
             Detail::Expected(e) => write!(f, ": expected {e}")?,
             Detail::FirstAt(o) => write!(f, ": first occurrence at character {o}")?,
             Detail::Missing(what) => write!(f, ": {what}")?,
-            Detail::Decimals { found, exponent } => write!(
-                f,
-                ": {found} decimals, the currency has {exponent}"
-            )?,
+            Detail::Decimals { found, exponent } => {
+                write!(f, ": {found} decimals, the currency has {exponent}")?
+            }
         }
         if i.path.is_root() {
             write!(f, " (character {})", i.offset)

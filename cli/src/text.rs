@@ -30,7 +30,13 @@ pub fn render(out: &mut impl Write, d: &Decoded<'_>, opts: JsonOptions) -> io::R
         writeln!(out, "\nissues:")?;
     }
     for i in issues {
-        writeln!(out, "  {:<7} {}: {}", i.severity.as_str(), i.code, i.message())?;
+        writeln!(
+            out,
+            "  {:<7} {}: {}",
+            i.severity.as_str(),
+            i.code,
+            i.message()
+        )?;
     }
     Ok(())
 }

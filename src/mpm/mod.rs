@@ -16,8 +16,8 @@ mod build;
 mod validate;
 
 pub use build::{BuildError, MpmBuilder};
-pub use validate::validate;
 pub(crate) use validate::broken as report_broken;
+pub use validate::validate;
 
 use crate::currency::{self, Currency};
 use crate::tlv::{Element, TlvError, Walker};
@@ -40,17 +40,20 @@ pub enum ParseError {
     Tlv(TlvError),
 }
 
+/// Where the first occurrence of a root ID is. `start == 0` means absent (a value never
+/// starts at byte 0: its header comes first). Payloads are at most
+/// [`MAX_PAYLOAD_BYTES`], so 16 bits suffice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Slot {
-    start: u32,
-    end: u32,
-    offset: u32,
+    start: u16,
+    end: u16,
+    offset: u16,
 }
 
 const ABSENT: Slot = Slot {
     start: 0,
     end: 0,
-    offset: u32::MAX,
+    offset: 0,
 };
 
 /// A parsed MPM payload: borrows the text, indexes the first occurrence of each root ID.
@@ -73,14 +76,15 @@ pub fn parse(text: &str) -> Result<Mpm<'_>, ParseError> {
     let base = text.as_ptr() as usize;
     for e in Walker::new(text) {
         let e = e.map_err(ParseError::Tlv)?;
-        let slot = &mut slots[usize::from(e.id) % 100];
-        if slot.offset == u32::MAX {
-            let start = e.value.as_ptr() as usize - base;
-            *slot = Slot {
-                start: start as u32,
-                end: (start + e.value.len()) as u32,
-                offset: e.offset as u32,
-            };
+        if let Some(slot) = slots.get_mut(usize::from(e.id)) {
+            if slot.start == 0 {
+                let start = e.value.as_ptr() as usize - base;
+                *slot = Slot {
+                    start: start as u16,
+                    end: (start + e.value.len()) as u16,
+                    offset: e.offset as u16,
+                };
+            }
         }
     }
     Ok(Mpm { text, slots })
@@ -542,16 +546,16 @@ impl<'a> Mpm<'a> {
     /// The value of root ID `id` (its first occurrence).
     pub fn get(&self, id: u8) -> Option<&'a str> {
         let s = self.slots.get(usize::from(id))?;
-        if s.offset == u32::MAX {
+        if s.start == 0 {
             return None;
         }
-        self.text.get(s.start as usize..s.end as usize)
+        self.text.get(usize::from(s.start)..usize::from(s.end))
     }
 
     /// Character offset of root ID `id` (its first occurrence).
     pub fn offset_of(&self, id: u8) -> Option<usize> {
         let s = self.slots.get(usize::from(id))?;
-        (s.offset != u32::MAX).then_some(s.offset as usize)
+        (s.start != 0).then_some(usize::from(s.offset))
     }
 
     fn template(&self, id: u8) -> Option<Template<'a>> {
@@ -691,7 +695,11 @@ impl<'a> Mpm<'a> {
                         for g in c.children().map_while(Result::ok) {
                             out.push(Field {
                                 path: alloc::format!("{:02}.{:02}.{:02}", e.id, c.id, g.id),
-                                name: if g.id == 0 { "Globally Unique Identifier" } else { "" },
+                                name: if g.id == 0 {
+                                    "Globally Unique Identifier"
+                                } else {
+                                    ""
+                                },
                                 value: Cow::Borrowed(g.value),
                                 offset: g.offset,
                             });
@@ -824,7 +832,9 @@ mod tests {
         for ok in ["98.73", "98", "98.", "0.5", "100.5"] {
             assert!(is_amount(ok), "{ok}");
         }
-        for bad in ["98,73", "3 705", ".5", "0", "0.00", "", "1.2.3", "-1", "1e5"] {
+        for bad in [
+            "98,73", "3 705", ".5", "0", "0.00", "", "1.2.3", "-1", "1e5",
+        ] {
             assert!(!is_amount(bad), "{bad}");
         }
         assert_eq!(Amount::new("98.").decimals(), 0);

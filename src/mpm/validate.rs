@@ -6,6 +6,7 @@
 
 use super::{is_amount, ConsumerDataRequest, MerchantChannel, Mpm};
 use crate::crc::{self, CrcCheck};
+
 use crate::currency;
 use crate::report::{Class, Code, Detail, Path, Report, Seg};
 use crate::tlv::{Element, TlvErrorKind, Walker};
@@ -22,9 +23,13 @@ use crate::tlv::{Element, TlvErrorKind, Walker};
 /// ```
 pub fn validate(m: &Mpm<'_>, report: &mut Report) {
     let text = m.as_str();
-    root_order(m, report);
-    crc_rules(text, crc::check(text), report);
-    if text.chars().count() > 512 {
+    let chars = if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().count()
+    };
+    crc_rules(chars, crate::crc::check(text), report);
+    if chars > 512 {
         report.push(
             Code::PayloadLength,
             Class::Deviation,
@@ -33,51 +38,14 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
             Detail::Length {
                 min: 1,
                 max: 512,
-                found: text.chars().count() as u32,
+                found: chars as u32,
             },
         );
     }
-    for e in m.elements().map_while(Result::ok) {
-        root_object(m, &e, report);
-    }
-    mandatory(m, report);
-    fees(m, report);
-}
-
-/// Adds the issues a CRC check implies.
-pub(crate) fn crc_rules(text: &str, check: CrcCheck, report: &mut Report) {
-    let at = text.chars().count().saturating_sub(4);
-    match check {
-        CrcCheck::Ok { lowercase: false } => {}
-        CrcCheck::Ok { lowercase: true } => report.push(
-            Code::CrcLowercase,
-            Class::Deviation,
-            Path::id(63),
-            at,
-            Detail::Expected("upper-case hex digits"),
-        ),
-        CrcCheck::Mismatch { stated, computed } => report.push(
-            Code::CrcMismatch,
-            Class::Fatal,
-            Path::id(63),
-            at,
-            Detail::Crc { stated, computed },
-        ),
-        CrcCheck::Missing => report.push(
-            Code::CrcMissing,
-            Class::Fatal,
-            Path::id(63),
-            text.chars().count(),
-            Detail::None,
-        ),
-    }
-}
-
-/// 00 first, 63 last, no duplicates, no zero lengths.
-fn root_order(m: &Mpm<'_>, report: &mut Report) {
+    // One pass over the root: order, duplicates, then each object's own rules.
     let mut seen = [false; 100];
     let mut first = true;
-    let mut last_id = None;
+    let mut crc_at = None;
     for e in m.elements().map_while(Result::ok) {
         let idx = usize::from(e.id) % 100;
         if seen[idx] {
@@ -101,8 +69,8 @@ fn root_order(m: &Mpm<'_>, report: &mut Report) {
         }
         first = false;
         if e.id == 63 {
-            last_id = Some(e.offset);
-        } else if let Some(at) = last_id.take() {
+            crc_at = Some(e.offset);
+        } else if let Some(at) = crc_at.take() {
             report.push(
                 Code::TagOrder,
                 Class::Deviation,
@@ -120,6 +88,38 @@ fn root_order(m: &Mpm<'_>, report: &mut Report) {
                 Detail::Expected("a length from 01 to 99"),
             );
         }
+        root_object(m, &e, report);
+    }
+    mandatory(m, chars, report);
+    fees(m, report);
+}
+
+/// Adds the issues a CRC check implies.
+pub(crate) fn crc_rules(chars: usize, check: CrcCheck, report: &mut Report) {
+    let at = chars.saturating_sub(4);
+    match check {
+        CrcCheck::Ok { lowercase: false } => {}
+        CrcCheck::Ok { lowercase: true } => report.push(
+            Code::CrcLowercase,
+            Class::Deviation,
+            Path::id(63),
+            at,
+            Detail::Expected("upper-case hex digits"),
+        ),
+        CrcCheck::Mismatch { stated, computed } => report.push(
+            Code::CrcMismatch,
+            Class::Fatal,
+            Path::id(63),
+            at,
+            Detail::Crc { stated, computed },
+        ),
+        CrcCheck::Missing => report.push(
+            Code::CrcMissing,
+            Class::Fatal,
+            Path::id(63),
+            chars,
+            Detail::None,
+        ),
     }
 }
 
@@ -140,7 +140,12 @@ fn text_field(
     max: u32,
     ans: bool,
 ) -> bool {
-    let n = v.chars().count() as u32;
+    let is_ans_text = is_ans(v);
+    let n = if is_ans_text {
+        v.len()
+    } else {
+        v.chars().count()
+    } as u32;
     let mut ok = true;
     if n > max {
         ok = false;
@@ -149,10 +154,14 @@ fn text_field(
             Class::Deviation,
             path,
             offset,
-            Detail::Length { min: 1, max, found: n },
+            Detail::Length {
+                min: 1,
+                max,
+                found: n,
+            },
         );
     }
-    if ans && !is_ans(v) {
+    if ans && !is_ans_text {
         ok = false;
         report.push(
             Code::FieldFormat,
@@ -209,15 +218,23 @@ fn amount_field(report: &mut Report, path: Path, offset: usize, v: &str) -> bool
     len_ok
 }
 
-/// Walks a template's sub-objects: structure, duplicates, zero lengths. Returns false when
-/// the template does not walk.
-fn template_structure(report: &mut Report, path: Path, t: &Element<'_>) -> bool {
+/// Walks a template's sub-objects: structure, duplicates, zero lengths. Returns `None` when
+/// the template does not walk, else its GUID (sub-ID 00) if it has one.
+fn template_structure<'a>(
+    report: &mut Report,
+    path: Path,
+    t: &Element<'a>,
+) -> Option<Option<Element<'a>>> {
     let mut seen = [u32::MAX; 100];
     let mut any = false;
+    let mut guid = None;
     for r in t.children() {
         match r {
             Ok(c) => {
                 any = true;
+                if c.id == 0 && guid.is_none() {
+                    guid = Some(c);
+                }
                 let idx = usize::from(c.id) % 100;
                 if seen[idx] != u32::MAX {
                     report.push(
@@ -259,7 +276,7 @@ fn template_structure(report: &mut Report, path: Path, t: &Element<'_>) -> bool 
                     _ => path,
                 };
                 report.push(code, Class::Deviation, p, e.offset, detail);
-                return false;
+                return None;
             }
         }
     }
@@ -272,15 +289,15 @@ fn template_structure(report: &mut Report, path: Path, t: &Element<'_>) -> bool 
             Detail::None,
         );
     }
-    true
+    Some(guid)
 }
 
 /// A template that must carry a GUID (26–51, 62/50–99, 80–99).
 fn guid_template(report: &mut Report, path: Path, t: &Element<'_>) {
-    if !template_structure(report, path, t) {
+    let Some(guid) = template_structure(report, path, t) else {
         return;
-    }
-    match t.children().map_while(Result::ok).find(|c| c.id == 0) {
+    };
+    match guid {
         None => report.push(
             Code::TemplateGuidMissing,
             Class::Deviation,
@@ -443,7 +460,7 @@ fn percentage(report: &mut Report, path: Path, at: usize, v: &str) {
 }
 
 fn additional_data(report: &mut Report, path: Path, e: &Element<'_>) {
-    if !template_structure(report, path, e) {
+    if template_structure(report, path, e).is_none() {
         return;
     }
     for c in e.children().map_while(Result::ok) {
@@ -498,7 +515,7 @@ fn additional_data(report: &mut Report, path: Path, e: &Element<'_>) {
 }
 
 fn language(report: &mut Report, path: Path, e: &Element<'_>) {
-    if !template_structure(report, path, e) {
+    if template_structure(report, path, e).is_none() {
         return;
     }
     let mut has = [false; 2];
@@ -533,7 +550,10 @@ fn language(report: &mut Report, path: Path, e: &Element<'_>) {
             ),
         }
     }
-    for (i, name) in [(0u8, "64.00 language preference"), (1, "64.01 alternate merchant name")] {
+    for (i, name) in [
+        (0u8, "64.00 language preference"),
+        (1, "64.01 alternate merchant name"),
+    ] {
         if !has[usize::from(i)] {
             report.push(
                 Code::FieldMissing,
@@ -546,8 +566,7 @@ fn language(report: &mut Report, path: Path, e: &Element<'_>) {
     }
 }
 
-fn mandatory(m: &Mpm<'_>, report: &mut Report) {
-    let end = m.as_str().chars().count();
+fn mandatory(m: &Mpm<'_>, end: usize, report: &mut Report) {
     if m.get(0).is_none() {
         report.push(
             Code::FieldMissing,
@@ -647,5 +666,5 @@ pub(crate) fn broken(text: &str, report: &mut Report) {
             ),
         }
     }
-    crc_rules(text, crc::check(text), report);
+    crc_rules(text.chars().count(), crc::check(text), report);
 }

@@ -107,6 +107,7 @@ pub struct Walker<'a> {
     done: bool,
 }
 
+#[inline]
 fn two_digits(b: &[u8]) -> Option<u8> {
     match b {
         [a @ b'0'..=b'9', c @ b'0'..=b'9', ..] => Some((a - b'0') * 10 + (c - b'0')),
@@ -116,11 +117,13 @@ fn two_digits(b: &[u8]) -> Option<u8> {
 
 impl<'a> Walker<'a> {
     /// Walks a whole payload (offsets start at 0).
+    #[inline]
     pub fn new(text: &'a str) -> Walker<'a> {
         Walker::at(text, 0)
     }
 
     /// Walks `text`, which starts at character `offset` of the payload (for templates).
+    #[inline]
     pub fn at(text: &'a str, offset: usize) -> Walker<'a> {
         Walker {
             rest: text,
@@ -140,7 +143,12 @@ impl<'a> Walker<'a> {
         self.rest
     }
 
-    fn fail(&mut self, kind: TlvErrorKind, id: Option<u8>) -> Option<Result<Element<'a>, TlvError>> {
+    #[cold]
+    fn fail(
+        &mut self,
+        kind: TlvErrorKind,
+        id: Option<u8>,
+    ) -> Option<Result<Element<'a>, TlvError>> {
         self.done = true;
         Some(Err(TlvError {
             kind,
@@ -153,6 +161,7 @@ impl<'a> Walker<'a> {
 impl<'a> Iterator for Walker<'a> {
     type Item = Result<Element<'a>, TlvError>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.done || self.rest.is_empty() {
             return None;
@@ -270,7 +279,9 @@ mod tests {
 
     #[test]
     fn zero_length_is_walkable() {
-        let v: Vec<_> = Walker::new("59006010Phnom Penh").map(|e| e.unwrap()).collect();
+        let v: Vec<_> = Walker::new("59006010Phnom Penh")
+            .map(|e| e.unwrap())
+            .collect();
         assert_eq!(v.len(), 2);
         assert_eq!(v[0].value, "");
     }

@@ -1,0 +1,86 @@
+//! The corpus of published payloads (a copy in `spec/corpus/`), labelled by an independent
+//! checker: qrpay must agree on every `emv-mpm` row.
+
+use qrpay::decode::{decode_with, Options};
+use qrpay::Mode;
+use serde_json::Value;
+
+fn rows() -> Vec<Value> {
+    let text = include_str!("../spec/corpus/payloads.jsonl");
+    text.lines()
+        .map(|l| serde_json::from_str(l).expect("corpus line is JSON"))
+        .collect()
+}
+
+#[test]
+fn mpm_rows_get_their_labelled_verdict_and_crc() {
+    let mut checked = 0;
+    let mut wrong = Vec::new();
+    for r in rows() {
+        if r["kind"] != "emv-mpm" || r.get("wrapped").is_some() {
+            continue;
+        }
+        let p = r["payload"].as_str().expect("payload");
+        for mode in [Mode::Lenient, Mode::Strict] {
+            let d = decode_with(p, Options { mode });
+            let got = (
+                d.kind.as_str(),
+                d.verdict.as_str(),
+                d.crc.map(|c| c.as_str()),
+            );
+            let want = (
+                "emv-mpm",
+                r["verdict"].as_str().expect("verdict"),
+                r["crc"].as_str(),
+            );
+            if got != want {
+                wrong.push(format!("{p}: got {got:?}, labelled {want:?}"));
+            }
+            // The verdict's tlv half: a broken root walk is reported as such.
+            let tlv_ok = r["tlv_ok"].as_bool().expect("tlv_ok");
+            assert_eq!(d.mpm().is_some(), tlv_ok, "{p}");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 280, "only {checked} rows");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn intact_rows_never_report_errors_in_lenient_mode_except_rules_they_break_badly() {
+    // Lenient mode reads what real schemes emit: an intact payload has no error there.
+    for r in rows() {
+        if r["kind"] != "emv-mpm" || r["verdict"] != "intact" || r.get("wrapped").is_some() {
+            continue;
+        }
+        let p = r["payload"].as_str().expect("payload");
+        let d = decode_with(
+            p,
+            Options {
+                mode: Mode::Lenient,
+            },
+        );
+        let errors: Vec<String> = d
+            .report
+            .issues()
+            .iter()
+            .filter(|i| i.severity == qrpay::Severity::Error)
+            .map(|i| i.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{p}: {errors:?}");
+    }
+}
+
+#[test]
+fn annex_example_with_chinese_text_decodes() {
+    let annex = rows()
+        .into_iter()
+        .find(|r| r["scheme"] == "EMVCo MPM reference example (CN)")
+        .expect("annex row");
+    let d = qrpay::decode(annex["payload"].as_str().expect("payload"));
+    assert!(d.is_intact() && d.is_valid(), "{:?}", d.report);
+    let m = d.mpm().expect("view");
+    let lang = m.language().expect("64");
+    assert_eq!(lang.merchant_name(), Some("最佳运输"));
+    assert_eq!(lang.merchant_city(), Some("北京"));
+}
