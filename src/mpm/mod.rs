@@ -64,7 +64,7 @@ pub struct Mpm<'a> {
 }
 
 /// Reads the root structure of an MPM payload. It checks only that the data objects walk;
-/// [`validate`] checks the rules and [`crate::decode`] does both with the CRC.
+/// [`validate`] checks the rules and [`crate::decode()`] does both with the CRC.
 pub fn parse(text: &str) -> Result<Mpm<'_>, ParseError> {
     if text.is_empty() {
         return Err(ParseError::Empty);
