@@ -61,6 +61,11 @@ const ABSENT: Slot = Slot {
 pub struct Mpm<'a> {
     text: &'a str,
     slots: [Slot; 100],
+    /// Bit `id` set: root ID present.
+    present: u128,
+    /// Something the order checks must look at: a duplicate, a zero length, 00 not first, or
+    /// an object after 63. When false, validation need not walk the root again.
+    irregular: bool,
 }
 
 /// Reads the root structure of an MPM payload. It checks only that the data objects walk;
@@ -74,8 +79,15 @@ pub fn parse(text: &str) -> Result<Mpm<'_>, ParseError> {
     }
     let mut slots = [ABSENT; 100];
     let base = text.as_ptr() as usize;
+    let mut present = 0u128;
+    let mut irregular = false;
+    let mut after_crc = false;
     for e in Walker::new(text) {
         let e = e.map_err(ParseError::Tlv)?;
+        let bit = 1u128 << e.id;
+        irregular |= present & bit != 0 || e.len == 0 || after_crc || (e.id == 0 && e.offset != 0);
+        after_crc = e.id == 63;
+        present |= bit;
         if let Some(slot) = slots.get_mut(usize::from(e.id)) {
             if slot.start == 0 {
                 let start = e.value.as_ptr() as usize - base;
@@ -87,7 +99,12 @@ pub fn parse(text: &str) -> Result<Mpm<'_>, ParseError> {
             }
         }
     }
-    Ok(Mpm { text, slots })
+    Ok(Mpm {
+        text,
+        slots,
+        present,
+        irregular,
+    })
 }
 
 /// The payment networks that own the primitive merchant-account IDs 02–25 (MPM Table 4.1).
@@ -536,6 +553,32 @@ impl<'a> Mpm<'a> {
     /// The whole payload.
     pub fn as_str(&self) -> &'a str {
         self.text
+    }
+
+    /// The first occurrence of each root ID present, in ascending ID order.
+    pub fn objects(&self) -> impl Iterator<Item = Element<'a>> + '_ {
+        let mut bits = self.present;
+        core::iter::from_fn(move || {
+            while bits != 0 {
+                let id = bits.trailing_zeros() as u8;
+                bits &= bits - 1;
+                if let (Some(value), Some(offset)) = (self.get(id), self.offset_of(id)) {
+                    // `len` is the byte length here: validation reads it only to spot zero.
+                    return Some(Element {
+                        id,
+                        value,
+                        offset,
+                        len: value.len(),
+                    });
+                }
+            }
+            None
+        })
+    }
+
+    /// True when the root has a duplicate, a zero length, 00 not first or an object after 63.
+    pub(crate) fn is_irregular(&self) -> bool {
+        self.irregular
     }
 
     /// The root data objects in order, duplicates included.

@@ -42,7 +42,20 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
             },
         );
     }
-    // One pass over the root: order, duplicates, then each object's own rules.
+    if m.is_irregular() {
+        root_order(m, report);
+    }
+    for e in m.objects() {
+        root_object(m, &e, report);
+    }
+    mandatory(m, chars, report);
+    fees(m, report);
+}
+
+/// 00 first, 63 last, no duplicates, no zero lengths: a walk of the root in payload order,
+/// only for payloads that [`super::parse`] found irregular.
+#[cold]
+fn root_order(m: &Mpm<'_>, report: &mut Report) {
     let mut seen = [false; 100];
     let mut first = true;
     let mut crc_at = None;
@@ -88,10 +101,7 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
                 Detail::Expected("a length from 01 to 99"),
             );
         }
-        root_object(m, &e, report);
     }
-    mandatory(m, chars, report);
-    fees(m, report);
 }
 
 /// Adds the issues a CRC check implies.

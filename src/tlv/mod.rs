@@ -167,14 +167,19 @@ impl<'a> Iterator for Walker<'a> {
             return None;
         }
         let b = self.rest.as_bytes();
-        if b.len() < 4 {
+        let header = match b {
+            [a, c, d, e, ..] => [*a, *c, *d, *e],
+            _ => return self.fail(TlvErrorKind::Header, two_digits(b)),
+        };
+        let digit = |x: u8| x.wrapping_sub(b'0');
+        let [h0, h1, h2, h3] = header.map(digit);
+        if (h0 | h1 | h2 | h3) >= 10 && (h0 >= 10 || h1 >= 10 || h2 >= 10 || h3 >= 10) {
             return self.fail(TlvErrorKind::Header, two_digits(b));
         }
-        let (Some(id), Some(len)) = (two_digits(b), two_digits(&b[2..])) else {
-            return self.fail(TlvErrorKind::Header, two_digits(b));
-        };
-        let len = usize::from(len);
-        let body = &self.rest[4..];
+        let id = h0 * 10 + h1;
+        let len = usize::from(h2 * 10 + h3);
+        // The header is 4 ASCII digits, so byte 4 is a character boundary.
+        let body = self.rest.get(4..).unwrap_or("");
         let end = if self.ascii {
             (len <= body.len()).then_some(len)
         } else {
@@ -185,7 +190,7 @@ impl<'a> Iterator for Walker<'a> {
                 Some(None) => None,
             }
         };
-        let Some(end) = end else {
+        let Some((value, rest)) = end.and_then(|end| body.split_at_checked(end)) else {
             let remaining = if self.ascii {
                 body.len()
             } else {
@@ -199,14 +204,13 @@ impl<'a> Iterator for Walker<'a> {
                 Some(id),
             );
         };
-        let value = &body[..end];
         let e = Element {
             id,
             value,
             offset: self.pos,
             len,
         };
-        self.rest = &body[end..];
+        self.rest = rest;
         self.pos += 4 + len;
         Some(Ok(e))
     }
