@@ -31,6 +31,7 @@ pub mod decode;
 pub mod fields;
 pub mod mpm;
 pub mod report;
+pub mod schemes;
 pub mod tlv;
 
 pub use decode::{decode, decode_with, Decoded, Kind, Verdict};
