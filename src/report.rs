@@ -182,7 +182,7 @@ codes! {
     SchemeVietqrService = "scheme.vietqr-service",
     /// A KHQR Bakong account ID is not `name@bank`, or a merchant lacks its ID or bank.
     SchemeKhqrAccount = "scheme.khqr-account",
-    /// A KHQR timestamp template (99) is not creation and expiry milliseconds in order.
+    /// A KHQR timestamp template (99) is not a creation time and an optional later expiry, in milliseconds.
     SchemeKhqrExpiry = "scheme.khqr-expiry",
     /// An FPS template has no FPS ID, mobile or e-mail, or a malformed participant code.
     SchemeFpsAccount = "scheme.fps-account",
