@@ -238,3 +238,28 @@ fn builders_refuse_scheme_breaks() {
         .build()
         .is_err());
 }
+
+proptest! {
+    /// identify, validate and payment_data never panic, whatever the template content.
+    #[test]
+    fn profiles_never_panic(
+        guid in prop_oneof![
+            Just("br.gov.bcb.pix".to_string()), Just("A000000677010111".to_string()),
+            Just("SG.PAYNOW".to_string()), Just("ID.CO.QRIS.WWW".to_string()),
+            Just("A000000727".to_string()), Just("hk.com.hkicl".to_string()),
+            Just("A000000524".to_string()), Just("a@b".to_string()), "[ -~]{1,12}",
+        ],
+        id in 26u8..52, subs in proptest::collection::vec((0u8..100, "[ -~é]{1,20}"), 0..5),
+        extra in "[0-9]{0,6}", country in "[A-Z]{2}",
+    ) {
+        let mut t = format!("00{:02}{guid}", guid.chars().count());
+        for (s, v) in &subs { t.push_str(&format!("{s:02}{:02}{v}", v.chars().count())); }
+        let body = format!("000201{id:02}{:02}{t}5802{country}9913{extra}6304", t.chars().count());
+        if let Ok(m) = mpm::parse(&body) {
+            let set = schemes::identify(&m);
+            let mut r = Report::new(Mode::Strict);
+            schemes::validate(&m, &mut r);
+            for s in set.iter() { let _ = schemes::payment_data(s, &m); }
+        }
+    }
+}
