@@ -35,6 +35,7 @@ pub mod fields;
 pub mod json;
 pub mod mpm;
 pub mod report;
+pub mod schemes;
 pub mod tlv;
 
 pub use decode::{decode, decode_with, Decoded, Kind, Verdict};

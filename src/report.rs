@@ -144,6 +144,50 @@ codes! {
     PayloadLength = "payload.length",
     /// The text is not a payment code qrpay recognises.
     KindUnknown = "kind.unknown",
+    /// The transaction currency is not one the scheme uses.
+    SchemeCurrency = "scheme.currency",
+    /// The country code is not the scheme's.
+    SchemeCountry = "scheme.country",
+    /// The merchant category code is not the one the scheme prescribes.
+    SchemeMcc = "scheme.mcc",
+    /// A Pix code has no key and no URL, or a key that is not an e-mail, +55 phone, CPF, CNPJ or EVP UUID.
+    SchemePixKey = "scheme.pix-key",
+    /// A Pix txid (62/05) is not 1 to 25 letters and digits or `***`.
+    SchemePixTxid = "scheme.pix-txid",
+    /// A Pix payload URL (26/25) is too long or carries its scheme.
+    SchemePixUrl = "scheme.pix-url",
+    /// A PromptPay credit transfer has no proxy, several, or one of the wrong shape.
+    SchemePromptpayProxy = "scheme.promptpay-proxy",
+    /// A Thai QR bill payment lacks a 15-digit biller ID or its reference 1.
+    SchemeThaiqrBiller = "scheme.thaiqr-biller",
+    /// A PayNow proxy type or value is missing or malformed.
+    SchemePaynowProxy = "scheme.paynow-proxy",
+    /// The PayNow amount-editable flag is missing, not 0/1, or 0 without an amount.
+    SchemePaynowEditable = "scheme.paynow-editable",
+    /// The PayNow expiry date is not a YYYYMMDD date.
+    SchemePaynowExpiry = "scheme.paynow-expiry",
+    /// An SGQR template has no SGQR ID (51/01).
+    SchemeSgqrId = "scheme.sgqr-id",
+    /// The QRIS national merchant ID (51/02) is missing or not `ID` and digits.
+    SchemeQrisNmid = "scheme.qris-nmid",
+    /// A QRIS merchant criteria is missing or not UMI, UKE, UME, UBE or URE.
+    SchemeQrisCriteria = "scheme.qris-criteria",
+    /// A DuitNow template lacks its 6-digit application ID or its account.
+    SchemeDuitnowAccount = "scheme.duitnow-account",
+    /// A VietQR beneficiary has no 6-digit acquirer BIN.
+    SchemeVietqrBin = "scheme.vietqr-bin",
+    /// A VietQR beneficiary has no account or card number of the right shape.
+    SchemeVietqrAccount = "scheme.vietqr-account",
+    /// A VietQR service code is missing or unknown.
+    SchemeVietqrService = "scheme.vietqr-service",
+    /// A KHQR Bakong account ID is not `name@bank`, or a merchant lacks its ID or bank.
+    SchemeKhqrAccount = "scheme.khqr-account",
+    /// A KHQR timestamp template (99) is not a creation time and an optional later expiry, in milliseconds.
+    SchemeKhqrExpiry = "scheme.khqr-expiry",
+    /// An FPS template has no FPS ID, mobile or e-mail, or a malformed participant code.
+    SchemeFpsAccount = "scheme.fps-account",
+    /// A UPI template in Bharat QR has no VPA, or a malformed one.
+    SchemeUpiVpa = "scheme.upi-vpa",
 }
 
 impl fmt::Display for Code {
@@ -345,6 +389,34 @@ impl fmt::Display for Message<'_> {
             Code::InitiationInconsistent => "point of initiation and amount disagree",
             Code::PayloadLength => "the payload exceeds 512 characters",
             Code::KindUnknown => "not a payment code qrpay recognises",
+            Code::SchemeCurrency => "the currency is not one the scheme uses",
+            Code::SchemeCountry => "the country code is not the scheme's",
+            Code::SchemeMcc => "the merchant category code is not the scheme's",
+            Code::SchemePixKey => "the Pix key is missing or of no known kind",
+            Code::SchemePixTxid => "the Pix txid is not 1-25 letters and digits or ***",
+            Code::SchemePixUrl => "the Pix payload URL is malformed",
+            Code::SchemePromptpayProxy => "the PromptPay proxy is missing or malformed",
+            Code::SchemeThaiqrBiller => {
+                "the Thai QR biller ID or reference is missing or malformed"
+            }
+            Code::SchemePaynowProxy => "the PayNow proxy is missing or malformed",
+            Code::SchemePaynowEditable => "the PayNow editable flag is missing or inconsistent",
+            Code::SchemePaynowExpiry => "the PayNow expiry is not a YYYYMMDD date",
+            Code::SchemeSgqrId => "the SGQR template has no SGQR ID",
+            Code::SchemeQrisNmid => "the QRIS NMID is missing or malformed",
+            Code::SchemeQrisCriteria => "the QRIS merchant criteria is missing or unknown",
+            Code::SchemeDuitnowAccount => {
+                "the DuitNow application ID or account is missing or malformed"
+            }
+            Code::SchemeVietqrBin => "the VietQR acquirer BIN is missing or malformed",
+            Code::SchemeVietqrAccount => {
+                "the VietQR account or card number is missing or malformed"
+            }
+            Code::SchemeVietqrService => "the VietQR service code is missing or unknown",
+            Code::SchemeKhqrAccount => "the KHQR account is malformed or incomplete",
+            Code::SchemeKhqrExpiry => "the KHQR timestamps are malformed",
+            Code::SchemeFpsAccount => "the FPS account is missing or malformed",
+            Code::SchemeUpiVpa => "the UPI VPA is missing or malformed",
         };
         f.write_str(what)?;
         match i.detail {

@@ -1,0 +1,307 @@
+//! Cambodia KHQR (Bakong): template 29 (individual) or 30 (merchant) whose 00 is a Bakong
+//! account ID `name@bank` rather than a GUID; 30/01 merchant ID, 30/02 acquiring bank;
+//! template 99 {00 creation, 01 expiry} in milliseconds since the epoch (KHQR v1.3).
+//!
+//! ```
+//! use qrpay::schemes::cambodia::{self, KhqrBuilder, KhqrCurrency};
+//! let p = KhqrBuilder::individual("jonhsmith@nbcq", "Jonh Smith", "Phnom Penh")
+//!     .currency(KhqrCurrency::Usd).amount("1.50")
+//!     .expiry(1_700_000_000_000, 1_700_000_600_000)
+//!     .build().unwrap();
+//! let m = qrpay::mpm::parse(&p).unwrap();
+//! let v = cambodia::read(&m).unwrap();
+//! assert_eq!(v.account, "jonhsmith@nbcq");
+//! assert_eq!(v.expires_ms, Some(1_700_000_600_000));
+//! ```
+
+use alloc::string::String;
+
+use super::{expect_country, expect_currency, is_digits, push, sub_offset, sub_path};
+use super::{Expiry, SchemeData, SchemeId};
+use crate::mpm::{BuildError, MerchantAccount, Mpm, MpmBuilder, Prompted, Template};
+use crate::report::{Code, Detail, Path, Report};
+
+/// Individual (29) or merchant (30) account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AccountType {
+    /// Template 29.
+    Individual,
+    /// Template 30.
+    Merchant,
+}
+
+/// The typed view of a KHQR code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Khqr<'a> {
+    /// Individual or merchant.
+    pub account_type: AccountType,
+    /// 00 Bakong account ID.
+    pub account: &'a str,
+    /// 01 merchant ID (merchant) or account information (individual).
+    pub merchant_id: Option<&'a str>,
+    /// 02 acquiring bank.
+    pub bank: Option<&'a str>,
+    /// 99/00 creation time, milliseconds since the epoch.
+    pub created_ms: Option<u64>,
+    /// 99/01 expiry time, milliseconds since the epoch.
+    pub expires_ms: Option<u64>,
+    /// 62/02 mobile number.
+    pub mobile: Option<&'a str>,
+    /// 62/01 bill number.
+    pub bill_number: Option<&'a str>,
+}
+
+/// True for a Bakong account ID shape: `name@bank`, no spaces, one `@`, both parts
+/// non-empty.
+pub fn looks_like_account(v: &str) -> bool {
+    match v.split_once('@') {
+        Some((name, bank)) => {
+            !name.is_empty()
+                && !bank.is_empty()
+                && !bank.contains('@')
+                && v.bytes().all(|b| b.is_ascii_graphic())
+        }
+        None => false,
+    }
+}
+
+fn account<'a>(m: &Mpm<'a>) -> Option<(MerchantAccount<'a>, Template<'a>, &'a str)> {
+    m.merchant_accounts()
+        .filter(|a| a.id == 29 || a.id == 30)
+        .find_map(|a| {
+            let t = a.template()?;
+            let g = t.get(0)?;
+            g.contains('@').then_some((a, t, g))
+        })
+}
+
+fn millis(v: Option<&str>) -> Option<u64> {
+    v.filter(|v| v.len() == 13 && is_digits(v))
+        .and_then(|v| v.parse().ok())
+}
+
+fn prompted_value(p: Option<Prompted<'_>>) -> Option<&str> {
+    match p {
+        Some(Prompted::Value(v)) => Some(v),
+        _ => None,
+    }
+}
+
+/// Reads the KHQR view of `m`: a template 29 or 30 whose 00 holds an `@`.
+pub fn read<'a>(m: &Mpm<'a>) -> Option<Khqr<'a>> {
+    let (a, t, acct) = account(m)?;
+    let times = m.get(99).map(|v| Template::new(v, 0));
+    let ad = m.additional_data();
+    Some(Khqr {
+        account_type: if a.id == 29 {
+            AccountType::Individual
+        } else {
+            AccountType::Merchant
+        },
+        account: acct,
+        merchant_id: t.get(1),
+        bank: t.get(2),
+        created_ms: millis(times.and_then(|t| t.get(0))),
+        expires_ms: millis(times.and_then(|t| t.get(1))),
+        mobile: prompted_value(ad.and_then(|d| d.mobile_number())),
+        bill_number: prompted_value(ad.and_then(|d| d.bill_number())),
+    })
+}
+
+/// Checks the KHQR profile: account ID shape (≤32), merchant ID and bank for merchants,
+/// timestamps in 99 (creation, then an optional later expiry), currency 116 or 840, country KH.
+pub fn validate(m: &Mpm<'_>, report: &mut Report) {
+    let Some((a, t, acct)) = account(m) else {
+        return;
+    };
+    if !looks_like_account(acct) || acct.chars().count() > 32 {
+        push(
+            report,
+            Code::SchemeKhqrAccount,
+            sub_path(a.id, 0),
+            sub_offset(&t, 0),
+            Detail::Expected("a Bakong account ID name@bank of at most 32 characters"),
+        );
+    }
+    if a.id == 30 {
+        if t.get(1).is_none() {
+            push(
+                report,
+                Code::SchemeKhqrAccount,
+                Path::id(30),
+                a.offset,
+                Detail::Missing("30/01 merchant ID"),
+            );
+        }
+        if t.get(2).is_none() {
+            push(
+                report,
+                Code::SchemeKhqrAccount,
+                Path::id(30),
+                a.offset,
+                Detail::Missing("30/02 acquiring bank"),
+            );
+        }
+    }
+    if let (Some(v), Some(at)) = (m.get(99), m.offset_of(99)) {
+        let times = Template::new(v, at + 4);
+        let created = millis(times.get(0));
+        let expires = millis(times.get(1));
+        let ok = match (created, times.get(1), expires) {
+            (Some(_), None, _) => true,
+            (Some(c), Some(_), Some(e)) => e > c,
+            _ => false,
+        };
+        if !ok {
+            push(
+                report,
+                Code::SchemeKhqrExpiry,
+                Path::id(99),
+                at,
+                Detail::Expected(
+                    "00 creation and 01 expiry, 13-digit milliseconds, expiry after creation",
+                ),
+            );
+        }
+    }
+    expect_currency(m, report, &["116", "840"], "116 (KHR) or 840 (USD)");
+    expect_country(m, report, &["KH"], "KH");
+}
+
+/// The KHQR part of the payment view: account ID, bank, bill number, expiry.
+pub fn payment_data<'a>(m: &Mpm<'a>) -> Option<SchemeData<'a>> {
+    let k = read(m)?;
+    let mut d = SchemeData::new(SchemeId::Khqr);
+    d.payee = Some(k.account);
+    d.payee_kind = Some("bakong-account");
+    d.institution = k.bank;
+    d.reference = k.bill_number;
+    d.expires = k.expires_ms.map(Expiry::EpochMillis);
+    Some(d)
+}
+
+/// KHQR currencies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KhqrCurrency {
+    /// Riel, 116.
+    Khr,
+    /// US dollar, 840.
+    Usd,
+}
+
+/// Builds KHQR codes (individual 29 or merchant 30; MCC 5999 by default).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KhqrBuilder {
+    merchant: Option<(String, String)>,
+    account: String,
+    name: String,
+    city: String,
+    currency: KhqrCurrency,
+    mcc: String,
+    amount: Option<String>,
+    times: Option<(u64, u64)>,
+    bill: Option<String>,
+    mobile: Option<String>,
+}
+
+impl KhqrBuilder {
+    /// An individual's code (template 29).
+    pub fn individual(account: &str, name: &str, city: &str) -> KhqrBuilder {
+        KhqrBuilder {
+            merchant: None,
+            account: String::from(account),
+            name: String::from(name),
+            city: String::from(city),
+            currency: KhqrCurrency::Khr,
+            mcc: String::from("5999"),
+            amount: None,
+            times: None,
+            bill: None,
+            mobile: None,
+        }
+    }
+
+    /// A merchant's code (template 30) with its merchant ID and acquiring bank.
+    pub fn merchant(
+        account: &str,
+        merchant_id: &str,
+        bank: &str,
+        name: &str,
+        city: &str,
+    ) -> KhqrBuilder {
+        KhqrBuilder {
+            merchant: Some((String::from(merchant_id), String::from(bank))),
+            ..KhqrBuilder::individual(account, name, city)
+        }
+    }
+
+    /// 53 riel (default) or dollars.
+    pub fn currency(mut self, c: KhqrCurrency) -> KhqrBuilder {
+        self.currency = c;
+        self
+    }
+
+    /// 52 merchant category code.
+    pub fn mcc(mut self, mcc: &str) -> KhqrBuilder {
+        self.mcc = String::from(mcc);
+        self
+    }
+
+    /// 54 the amount (makes the code dynamic).
+    pub fn amount(mut self, amount: &str) -> KhqrBuilder {
+        self.amount = Some(String::from(amount));
+        self
+    }
+
+    /// 99 creation and expiry, milliseconds since the epoch (from the caller's clock).
+    pub fn expiry(mut self, created_ms: u64, expires_ms: u64) -> KhqrBuilder {
+        self.times = Some((created_ms, expires_ms));
+        self
+    }
+
+    /// 62/01 bill number.
+    pub fn bill_number(mut self, b: &str) -> KhqrBuilder {
+        self.bill = Some(String::from(b));
+        self
+    }
+
+    /// 62/02 mobile number.
+    pub fn mobile(mut self, n: &str) -> KhqrBuilder {
+        self.mobile = Some(String::from(n));
+        self
+    }
+
+    /// The MPM builder this code amounts to.
+    pub fn to_mpm(&self) -> MpmBuilder {
+        let cur = match self.currency {
+            KhqrCurrency::Khr => "116",
+            KhqrCurrency::Usd => "840",
+        };
+        let mut b = MpmBuilder::new(&self.mcc, cur, "KH", &self.name, &self.city);
+        b = match &self.merchant {
+            Some((id, bank)) => b.account_template(30, &[(0, &self.account), (1, id), (2, bank)]),
+            None => b.account_template(29, &[(0, &self.account)]),
+        };
+        if let Some((c, e)) = self.times {
+            b = b.set_template(
+                99,
+                &[(0, &alloc::format!("{c}")), (1, &alloc::format!("{e}"))],
+            );
+        }
+        if let Some(v) = &self.bill {
+            b = b.additional(1, v);
+        }
+        if let Some(v) = &self.mobile {
+            b = b.additional(2, v);
+        }
+        match &self.amount {
+            Some(a) => b.dynamic().amount(a),
+            None => b.static_code(),
+        }
+    }
+
+    /// Emits the payload, refusing what EMV or the KHQR profile forbids.
+    pub fn build(&self) -> Result<String, BuildError> {
+        super::finish(&self.to_mpm(), false, SchemeId::Khqr)
+    }
+}

@@ -1,0 +1,652 @@
+//! National and network profiles over the MPM view: which schemes a code belongs to, their
+//! typed fields, their own rules on top of EMV, and builders for the common ones.
+//!
+//! * [`identify`] names every scheme a payload carries (a code can name several: SGQR,
+//!   Bharat QR, HK FPS with UnionPay) from GUIDs matched case-insensitively, primitive
+//!   merchant-account IDs 02–25 and template content. It never allocates.
+//! * [`validate`] runs the profile of every scheme found and reports `scheme.*` issues
+//!   ([`Class::Deviation`] for a broken scheme rule).
+//! * [`payment_data`] gives what a scheme adds to the uniform payment view (Pix txid as the
+//!   reference, PayNow and KHQR expiry, the payee's proxy...).
+//! * One module per profile holds the typed view (`pix::read`), the validator and, for the
+//!   codes merchants generate most, a builder (`pix::PixBuilder`...).
+//!
+//! ```
+//! use qrpay::schemes::{self, SchemeId};
+//! let m = qrpay::mpm::parse("00020101021129370016A000000677010111011300668012345675802TH530376463046197").unwrap();
+//! let found = schemes::identify(&m);
+//! assert!(found.contains(SchemeId::Promptpay));
+//! let pp = schemes::thai::read_promptpay(&m).unwrap();
+//! assert_eq!(pp.proxy, Some("0066801234567"));
+//! ```
+
+#![allow(clippy::result_large_err)] // BuildError carries an Issue, as in crate::mpm
+
+pub mod bceao;
+pub mod cambodia;
+pub mod cards;
+pub mod china;
+pub mod duitnow;
+pub mod hongkong;
+pub mod india;
+pub mod japan;
+pub mod kenya;
+pub mod laos;
+pub mod mongolia;
+pub mod nepal;
+pub mod philippines;
+pub mod pix;
+pub mod qris;
+pub mod singapore;
+pub mod thai;
+pub mod unionpay;
+pub mod vietnam;
+
+use core::fmt;
+use core::str::FromStr;
+
+use alloc::string::String;
+
+use crate::mpm::{self, BuildError, MerchantAccount, Mpm, MpmBuilder, Template};
+use crate::report::{Class, Code, Detail, Mode, Path, Report, Seg, Severity};
+
+macro_rules! scheme_ids {
+    ($( $(#[$doc:meta])* $variant:ident = $text:literal, )*) => {
+        /// A payment scheme or network qrpay can name. The string forms are stable.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum SchemeId {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl SchemeId {
+            /// Every scheme, in declaration order (also the order [`SchemeSet::iter`] uses).
+            pub const ALL: &'static [SchemeId] = &[$(SchemeId::$variant,)*];
+
+            /// The stable string form, e.g. `"pix"`, `"thaiqr-bill"`.
+            pub const fn as_str(self) -> &'static str {
+                match self { $( SchemeId::$variant => $text, )* }
+            }
+
+            /// The scheme whose string form is `s` (exact, lower case).
+            pub fn from_str_opt(s: &str) -> Option<SchemeId> {
+                match s { $( $text => Some(SchemeId::$variant), )* _ => None }
+            }
+        }
+    };
+}
+
+scheme_ids! {
+    /// Brazil Pix (BR Code).
+    Pix = "pix",
+    /// Thailand PromptPay (Thai QR credit transfer).
+    Promptpay = "promptpay",
+    /// Thailand Thai QR bill payment.
+    ThaiqrBill = "thaiqr-bill",
+    /// Singapore PayNow.
+    Paynow = "paynow",
+    /// Singapore SGQR (the national multi-scheme label, and NETS).
+    Sgqr = "sgqr",
+    /// Indonesia QRIS.
+    Qris = "qris",
+    /// Malaysia DuitNow QR.
+    Duitnow = "duitnow",
+    /// Vietnam VietQR (NAPAS 247).
+    Vietqr = "vietqr",
+    /// Vietnam VNPAY-QR.
+    Vnpay = "vnpay",
+    /// Philippines QR Ph.
+    Qrph = "qrph",
+    /// Hong Kong Faster Payment System.
+    Fps = "fps",
+    /// India Bharat QR.
+    Bharatqr = "bharatqr",
+    /// India UPI (inside Bharat QR).
+    Upi = "upi",
+    /// Cambodia KHQR (Bakong).
+    Khqr = "khqr",
+    /// Nepal Fonepay.
+    Fonepay = "fonepay",
+    /// Nepal NepalPay QR (NCHL).
+    Nepalpay = "nepalpay",
+    /// Mongolia QPay.
+    Qpay = "qpay",
+    /// Laos LAO QR (LAPNet).
+    Laoqr = "laoqr",
+    /// Kenya KE-QR (Central Bank of Kenya).
+    Keqr = "keqr",
+    /// BCEAO PI-SPI (UEMOA instant payments).
+    Pispi = "pispi",
+    /// Japan JPQR.
+    Jpqr = "jpqr",
+    /// UnionPay (primitive 15–16, AIDs A000000333, China RID D156).
+    Unionpay = "unionpay",
+    /// Visa (primitive 02–03).
+    Visa = "visa",
+    /// Mastercard (primitive 04–05).
+    Mastercard = "mastercard",
+    /// American Express (primitive 11–12).
+    Amex = "amex",
+    /// JCB (primitive 13–14).
+    Jcb = "jcb",
+    /// Discover (primitive 09–10).
+    Discover = "discover",
+    /// RuPay (primitive 06–08 in Bharat QR).
+    Rupay = "rupay",
+    /// Alipay (template GUID `com.alipay…`).
+    Alipay = "alipay",
+    /// WeChat Pay (template GUID `com.qq.weixin.pay`).
+    Wechatpay = "wechatpay",
+}
+
+impl fmt::Display for SchemeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A string that is no [`SchemeId`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("not a known scheme id")]
+pub struct UnknownScheme;
+
+impl FromStr for SchemeId {
+    type Err = UnknownScheme;
+    fn from_str(s: &str) -> Result<SchemeId, UnknownScheme> {
+        SchemeId::from_str_opt(s).ok_or(UnknownScheme)
+    }
+}
+
+/// A set of schemes, held in one machine word (no allocation).
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct SchemeSet(u64);
+
+impl SchemeSet {
+    /// The empty set.
+    pub const EMPTY: SchemeSet = SchemeSet(0);
+
+    const fn bit(id: SchemeId) -> u64 {
+        1u64 << (id as u32)
+    }
+
+    /// A set of one scheme.
+    pub const fn of(id: SchemeId) -> SchemeSet {
+        SchemeSet(SchemeSet::bit(id))
+    }
+
+    /// Adds `id`.
+    pub fn insert(&mut self, id: SchemeId) {
+        self.0 |= SchemeSet::bit(id);
+    }
+
+    /// Adds every scheme of `other`.
+    pub fn extend(&mut self, other: SchemeSet) {
+        self.0 |= other.0;
+    }
+
+    /// True when `id` is in the set.
+    pub const fn contains(&self, id: SchemeId) -> bool {
+        self.0 & SchemeSet::bit(id) != 0
+    }
+
+    /// True when the set is empty.
+    pub const fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+
+    /// How many schemes the set holds.
+    pub const fn len(&self) -> usize {
+        self.0.count_ones() as usize
+    }
+
+    /// The schemes, in [`SchemeId::ALL`] order.
+    pub fn iter(&self) -> impl Iterator<Item = SchemeId> + '_ {
+        SchemeId::ALL
+            .iter()
+            .copied()
+            .filter(|&id| self.contains(id))
+    }
+}
+
+impl fmt::Debug for SchemeSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set()
+            .entries(self.iter().map(SchemeId::as_str))
+            .finish()
+    }
+}
+
+impl FromIterator<SchemeId> for SchemeSet {
+    fn from_iter<I: IntoIterator<Item = SchemeId>>(iter: I) -> SchemeSet {
+        let mut s = SchemeSet::EMPTY;
+        for id in iter {
+            s.insert(id);
+        }
+        s
+    }
+}
+
+/// ASCII case-insensitive prefix test.
+pub(crate) fn starts_ic(s: &str, prefix: &str) -> bool {
+    s.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|h| h.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+/// The schemes a GUID (template sub-ID 00) names, matched case-insensitively.
+pub fn schemes_of_guid(guid: &str) -> SchemeSet {
+    use SchemeId as S;
+    let eq = |s: &str| guid.eq_ignore_ascii_case(s);
+    let pre = |p: &str| starts_ic(guid, p);
+    let mut set = SchemeSet::EMPTY;
+    if pix::GUIDS.iter().any(|g| eq(g)) {
+        set.insert(S::Pix);
+    } else if pre(thai::RID) {
+        set.insert(S::Promptpay);
+        if thai::BILL_AIDS.iter().any(|g| eq(g)) {
+            set.insert(S::ThaiqrBill);
+        }
+    } else if eq(singapore::PAYNOW_GUID) {
+        set.insert(S::Paynow);
+    } else if eq(singapore::SGQR_GUID) || eq(singapore::NETS_GUID) {
+        set.insert(S::Sgqr);
+    } else if qris::NATIONAL_GUIDS.iter().any(|g| eq(g)) {
+        set.insert(S::Qris);
+    } else if pre(duitnow::RID) {
+        set.insert(S::Duitnow);
+    } else if pre(vietnam::VIETQR_RID) {
+        set.insert(S::Vietqr);
+    } else if pre(vietnam::VNPAY_RID) {
+        set.insert(S::Vnpay);
+    } else if pre("ph.ppmi.") || eq(philippines::P2P_GUID) {
+        set.insert(S::Qrph);
+    } else if eq(hongkong::GUID) {
+        set.insert(S::Fps);
+    } else if pre(india::UPI_RID) {
+        set.insert(S::Upi);
+    } else if eq(nepal::FONEPAY_GUID) {
+        set.insert(S::Fonepay);
+    } else if pre(mongolia::QPAY_AID) {
+        set.insert(S::Qpay);
+    } else if pre(laos::LAPNET_AID) {
+        set.insert(S::Laoqr);
+    } else if eq(kenya::GUID) {
+        set.insert(S::Keqr);
+    } else if eq(bceao::GUID) {
+        set.insert(S::Pispi);
+    } else if eq(japan::GUID) {
+        set.insert(S::Jpqr);
+    } else if pre(unionpay::RID) || pre(unionpay::CHINA_RID) {
+        set.insert(S::Unionpay);
+    } else if pre(china::ALIPAY_GUID_PREFIX) {
+        set.insert(S::Alipay);
+    } else if eq(china::WECHAT_GUID) {
+        set.insert(S::Wechatpay);
+    } else if let Some(id) = cards::network_of_aid(guid) {
+        set.insert(id);
+    }
+    set
+}
+
+/// The schemes a primitive merchant account (IDs 02–25) names, without context.
+pub fn schemes_of_primitive(id: u8) -> SchemeSet {
+    match id {
+        2 | 3 => SchemeSet::of(SchemeId::Visa),
+        4 | 5 => SchemeSet::of(SchemeId::Mastercard),
+        9 | 10 => SchemeSet::of(SchemeId::Discover),
+        11 | 12 => SchemeSet::of(SchemeId::Amex),
+        13 | 14 => SchemeSet::of(SchemeId::Jcb),
+        15 | 16 => SchemeSet::of(SchemeId::Unionpay),
+        _ => SchemeSet::EMPTY,
+    }
+}
+
+/// Every scheme `m` carries: GUIDs of merchant-account templates (26–51), of payment-system
+/// templates (62/50–99) and of unreserved templates (80–99); primitive IDs 02–25; and
+/// profiles recognised by content (KHQR Bakong account IDs, Bharat QR, NepalPay, QRIS
+/// acquirer templates). Never allocates.
+pub fn identify(m: &Mpm<'_>) -> SchemeSet {
+    let mut set = SchemeSet::EMPTY;
+    for a in m.merchant_accounts() {
+        set.extend(schemes_of_primitive(a.id));
+    }
+    for g in m.guids() {
+        set.extend(schemes_of_guid(g));
+    }
+    if cambodia::read(m).is_some() {
+        set.insert(SchemeId::Khqr);
+    }
+    if india::is_bharat_qr(m, set) {
+        set.insert(SchemeId::Bharatqr);
+        if m.merchant_accounts().any(|a| (6..=8).contains(&a.id)) {
+            set.insert(SchemeId::Rupay);
+        }
+    }
+    if nepal::is_nepalpay(m) {
+        set.insert(SchemeId::Nepalpay);
+    }
+    if !set.contains(SchemeId::Qris) && qris::has_acquirer_template(m) {
+        set.insert(SchemeId::Qris);
+    }
+    set
+}
+
+/// Checks `m` against the profile of every scheme [`identify`] finds, adding `scheme.*`
+/// issues to `report`. Run it after [`crate::mpm::validate`]: it checks only what the
+/// schemes add to EMV.
+pub fn validate(m: &Mpm<'_>, report: &mut Report) {
+    for id in identify(m).iter() {
+        validate_scheme(id, m, report);
+    }
+}
+
+/// Checks `m` against the profile of scheme `id` (whether or not `m` carries it: a profile
+/// whose template is absent adds nothing).
+pub fn validate_scheme(id: SchemeId, m: &Mpm<'_>, report: &mut Report) {
+    use SchemeId as S;
+    match id {
+        S::Pix => pix::validate(m, report),
+        S::Promptpay => thai::validate_promptpay(m, report),
+        S::ThaiqrBill => thai::validate_bill(m, report),
+        S::Paynow => singapore::validate_paynow(m, report),
+        S::Sgqr => singapore::validate_sgqr(m, report),
+        S::Qris => qris::validate(m, report),
+        S::Duitnow => duitnow::validate(m, report),
+        S::Vietqr => vietnam::validate_vietqr(m, report),
+        S::Vnpay => vietnam::validate_vnpay(m, report),
+        S::Qrph => philippines::validate(m, report),
+        S::Fps => hongkong::validate(m, report),
+        S::Bharatqr => india::validate_bharatqr(m, report),
+        S::Upi => india::validate_upi(m, report),
+        S::Khqr => cambodia::validate(m, report),
+        S::Fonepay | S::Nepalpay => nepal::validate(m, report),
+        S::Qpay => mongolia::validate(m, report),
+        S::Laoqr => laos::validate(m, report),
+        S::Keqr => kenya::validate(m, report),
+        S::Pispi => bceao::validate(m, report),
+        S::Jpqr => japan::validate(m, report),
+        S::Unionpay
+        | S::Visa
+        | S::Mastercard
+        | S::Amex
+        | S::Jcb
+        | S::Discover
+        | S::Rupay
+        | S::Alipay
+        | S::Wechatpay => {}
+    }
+}
+
+/// A calendar date (no time zone: the scheme's local date).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Date {
+    /// Year, e.g. 2025.
+    pub year: u16,
+    /// Month 1–12.
+    pub month: u8,
+    /// Day 1–31 (checked against the month).
+    pub day: u8,
+}
+
+impl Date {
+    /// A date if `year`, `month` and `day` name a real day of the Gregorian calendar.
+    pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days)
+            .contains(&day)
+            .then_some(Date { year, month, day })
+    }
+
+    /// Reads `YYYYMMDD`.
+    pub fn parse_yyyymmdd(s: &str) -> Option<Date> {
+        if s.len() != 8 || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let n = |r: core::ops::Range<usize>| s.get(r).and_then(|t| t.parse::<u16>().ok());
+        Date::new(n(0..4)?, n(4..6)? as u8, n(6..8)? as u8)
+    }
+}
+
+/// When a code stops being payable, as the scheme writes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Expiry {
+    /// The last day (PayNow 26/04 `YYYYMMDD`), in the scheme's local time.
+    Date(Date),
+    /// A local date and time (HK FPS 26/05 `YYMMDDhhmmss`, years 2000–2099).
+    DateTime {
+        /// The day.
+        date: Date,
+        /// Hour 0–23.
+        hour: u8,
+        /// Minute 0–59.
+        minute: u8,
+        /// Second 0–59.
+        second: u8,
+    },
+    /// Milliseconds since the Unix epoch (KHQR 99/01, DuitNow 26/03).
+    EpochMillis(u64),
+}
+
+impl Expiry {
+    /// For an epoch expiry, whether it is past at `now_ms` (milliseconds since the Unix
+    /// epoch, from the caller's clock); `None` for local dates, whose time zone the caller
+    /// knows better.
+    pub fn is_past_at(&self, now_ms: u64) -> Option<bool> {
+        match *self {
+            Expiry::EpochMillis(t) => Some(now_ms >= t),
+            _ => None,
+        }
+    }
+}
+
+/// What a scheme adds to the uniform payment view of a code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SchemeData<'a> {
+    /// The scheme this is about.
+    pub scheme: SchemeId,
+    /// What kind of payee identifier [`SchemeData::payee`] is (`"email"`, `"mobile"`,
+    /// `"cpf"`, `"national-id"`, `"vpa"`, `"account"`, `"uen"`...).
+    pub payee_kind: Option<&'static str>,
+    /// The payee as the scheme identifies it (Pix key, PromptPay proxy, VPA...).
+    pub payee: Option<&'a str>,
+    /// The payee's bank or acquirer, when the scheme names it (VietQR BIN, KHQR bank).
+    pub institution: Option<&'a str>,
+    /// The reference the payer's app must carry (Pix txid, PayNow bill number...).
+    pub reference: Option<&'a str>,
+    /// When the code stops being payable.
+    pub expires: Option<Expiry>,
+    /// Whether the payer may change the amount (PayNow 26/03).
+    pub amount_editable: Option<bool>,
+    /// A location the app fetches the payment from (Pix dynamic 26/25, without scheme).
+    pub url: Option<&'a str>,
+}
+
+impl<'a> SchemeData<'a> {
+    /// Nothing known beyond the scheme.
+    pub const fn new(scheme: SchemeId) -> SchemeData<'a> {
+        SchemeData {
+            scheme,
+            payee_kind: None,
+            payee: None,
+            institution: None,
+            reference: None,
+            expires: None,
+            amount_editable: None,
+            url: None,
+        }
+    }
+}
+
+/// What scheme `id` adds to the payment view of `m` (only the scheme; fields it does not
+/// define stay `None`).
+pub fn payment_data<'a>(id: SchemeId, m: &Mpm<'a>) -> SchemeData<'a> {
+    use SchemeId as S;
+    let d = SchemeData::new(id);
+    match id {
+        S::Pix => pix::payment_data(m),
+        S::Promptpay => thai::payment_data_promptpay(m),
+        S::ThaiqrBill => thai::payment_data_bill(m),
+        S::Paynow => singapore::payment_data(m),
+        S::Qris => qris::payment_data(m),
+        S::Duitnow => duitnow::payment_data(m),
+        S::Vietqr => vietnam::payment_data(m),
+        S::Fps => hongkong::payment_data(m),
+        S::Upi | S::Bharatqr => india::payment_data(id, m),
+        S::Khqr => cambodia::payment_data(m),
+        _ => None,
+    }
+    .unwrap_or(d)
+}
+
+/// [`payment_data`] for every scheme [`identify`] finds.
+pub fn payment_data_all<'a, 'm>(m: &'m Mpm<'a>) -> impl Iterator<Item = SchemeData<'a>> + 'm {
+    let set = identify(m);
+    SchemeId::ALL
+        .iter()
+        .copied()
+        .filter(move |&id| set.contains(id))
+        .map(move |id| payment_data(id, m))
+}
+
+// ---- helpers shared by the profiles ----
+
+/// The first merchant-account template (26–51) whose GUID satisfies `pred`.
+pub(crate) fn account_where<'a>(
+    m: &Mpm<'a>,
+    pred: impl Fn(&str) -> bool,
+) -> Option<(MerchantAccount<'a>, Template<'a>)> {
+    m.merchant_accounts().find_map(|a| {
+        let t = a.template()?;
+        pred(t.guid()?).then_some((a, t))
+    })
+}
+
+/// Path of sub-object `sub` of root `id`.
+pub(crate) fn sub_path(id: u8, sub: u8) -> Path {
+    Path::id(id).child(Seg::Id(sub))
+}
+
+/// The offset of sub-object `sub` of `t`, or of the template when absent.
+pub(crate) fn sub_offset(t: &Template<'_>, sub: u8) -> usize {
+    t.element(sub)
+        .map_or(t.offset().saturating_sub(4), |e| e.offset)
+}
+
+pub(crate) fn push(report: &mut Report, code: Code, path: Path, offset: usize, detail: Detail) {
+    report.push(code, Class::Deviation, path, offset, detail);
+}
+
+pub(crate) fn is_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+pub(crate) fn is_alnum(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// 53 must be one of `allowed` (when present: its absence is EMV's rule).
+pub(crate) fn expect_currency(
+    m: &Mpm<'_>,
+    report: &mut Report,
+    allowed: &[&str],
+    what: &'static str,
+) {
+    if let Some(v) = m.currency_code() {
+        if !allowed.contains(&v) {
+            push(
+                report,
+                Code::SchemeCurrency,
+                Path::id(53),
+                m.offset_of(53).unwrap_or(0),
+                Detail::Expected(what),
+            );
+        }
+    }
+}
+
+/// 58 must be one of `allowed` (when present).
+pub(crate) fn expect_country(
+    m: &Mpm<'_>,
+    report: &mut Report,
+    allowed: &[&str],
+    what: &'static str,
+) {
+    if let Some(v) = m.country() {
+        if !allowed.contains(&v) {
+            push(
+                report,
+                Code::SchemeCountry,
+                Path::id(58),
+                m.offset_of(58).unwrap_or(0),
+                Detail::Expected(what),
+            );
+        }
+    }
+}
+
+/// Builds with `b` (strictly, or leniently for schemes that deviate from EMV on purpose) and
+/// refuses a payload that breaks the rules of scheme `id`.
+pub(crate) fn finish(b: &MpmBuilder, lenient: bool, id: SchemeId) -> Result<String, BuildError> {
+    let out = if lenient {
+        b.build_lenient()?
+    } else {
+        b.build()?
+    };
+    let found = out.chars().count();
+    let m = mpm::parse(&out).map_err(|_| BuildError::TooLong {
+        path: Path::ROOT,
+        found,
+    })?;
+    let mut r = Report::new(Mode::Strict);
+    validate_scheme(id, &m, &mut r);
+    match r.issues().iter().find(|i| i.severity == Severity::Error) {
+        Some(i) => Err(BuildError::Invalid(*i)),
+        None => Ok(out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_and_fit_the_set() {
+        assert_eq!(SchemeId::ALL.len(), 30);
+        assert!(SchemeId::ALL.len() <= 64);
+        for (i, a) in SchemeId::ALL.iter().enumerate() {
+            assert_eq!(a.as_str().parse::<SchemeId>(), Ok(*a));
+            for b in &SchemeId::ALL[i + 1..] {
+                assert_ne!(a.as_str(), b.as_str());
+            }
+        }
+        assert_eq!("PIX".parse::<SchemeId>(), Err(UnknownScheme));
+    }
+
+    #[test]
+    fn set_operations() {
+        let mut s = SchemeSet::EMPTY;
+        assert!(s.is_empty());
+        s.insert(SchemeId::Wechatpay);
+        s.insert(SchemeId::Pix);
+        s.insert(SchemeId::Pix);
+        assert_eq!(s.len(), 2);
+        let v: alloc::vec::Vec<_> = s.iter().collect();
+        assert_eq!(v, [SchemeId::Pix, SchemeId::Wechatpay]);
+    }
+
+    #[test]
+    fn dates() {
+        assert!(Date::parse_yyyymmdd("20240229").is_some());
+        assert!(Date::parse_yyyymmdd("20230229").is_none());
+        assert!(Date::parse_yyyymmdd("21001301").is_none());
+        assert!(Date::parse_yyyymmdd("2024022").is_none());
+        assert!(Date::parse_yyyymmdd("２０２４0229").is_none());
+    }
+}
