@@ -29,6 +29,7 @@ pub mod crc;
 pub mod currency;
 pub mod decode;
 pub mod fields;
+pub mod formats;
 pub mod mpm;
 pub mod report;
 pub mod tlv;
