@@ -31,6 +31,7 @@ pub mod crc;
 pub mod currency;
 pub mod decode;
 pub mod fields;
+pub mod formats;
 #[cfg(feature = "json")]
 pub mod json;
 pub mod mpm;

@@ -188,6 +188,106 @@ codes! {
     SchemeFpsAccount = "scheme.fps-account",
     /// A UPI template in Bharat QR has no VPA, or a malformed one.
     SchemeUpiVpa = "scheme.upi-vpa",
+    /// A UPI link uses an app-specific scheme or an action other than pay/mandate.
+    UpiScheme = "upi.scheme",
+    /// A UPI value has an unencoded space, a bad percent escape or bytes that are not UTF-8.
+    UpiEncoding = "upi.encoding",
+    /// A UPI parameter occurs twice (the first one is used).
+    UpiDuplicate = "upi.duplicate",
+    /// A UPI link has no payee address (pa).
+    UpiPaMissing = "upi.pa-missing",
+    /// A UPI payee address is not `handle@psp`.
+    UpiPaFormat = "upi.pa-format",
+    /// A UPI link has no payee name (pn).
+    UpiPnMissing = "upi.pn-missing",
+    /// A UPI amount (am, mam) is not a positive decimal with at most 2 decimals.
+    UpiAmount = "upi.amount",
+    /// A UPI currency (cu) is not INR.
+    UpiCurrency = "upi.currency",
+    /// A UPI merchant code (mc) is not 4 digits.
+    UpiMc = "upi.mc",
+    /// A UPI merchant link (mc) has no transaction reference (tr).
+    UpiTrMissing = "upi.tr-missing",
+    /// A UPI parameter (mode, purpose...) has a value its format does not allow.
+    UpiValue = "upi.value",
+    /// An EPC payload has too few or too many elements.
+    EpcStructure = "epc.structure",
+    /// An EPC payload has something after its last populated element.
+    EpcTrailing = "epc.trailing",
+    /// An EPC version is not 001 or 002.
+    EpcVersion = "epc.version",
+    /// An EPC character set is not 1 to 8.
+    EpcCharset = "epc.charset",
+    /// An EPC identification is not SCT.
+    EpcIdentification = "epc.identification",
+    /// An EPC version 001 payload has no BIC.
+    EpcBicMissing = "epc.bic-missing",
+    /// An EPC BIC is not 8 or 11 characters of the BIC shape.
+    EpcBicFormat = "epc.bic-format",
+    /// An EPC payload has no beneficiary name.
+    EpcNameMissing = "epc.name-missing",
+    /// An EPC payload has no IBAN.
+    EpcIbanMissing = "epc.iban-missing",
+    /// An EPC IBAN is not 2 letters, 2 digits and up to 30 letters or digits.
+    EpcIbanFormat = "epc.iban-format",
+    /// An EPC IBAN fails its mod-97 check.
+    EpcIbanChecksum = "epc.iban-checksum",
+    /// An EPC amount is not EUR 0.01 to 999999999.99 with at most 2 decimals.
+    EpcAmount = "epc.amount",
+    /// An EPC purpose code is not 4 letters or digits.
+    EpcPurpose = "epc.purpose",
+    /// An EPC structured reference is not a valid ISO 11649 RF reference.
+    EpcReference = "epc.reference",
+    /// An EPC payload has both a structured and an unstructured remittance.
+    EpcRemittanceBoth = "epc.remittance-both",
+    /// An EPC element is longer than its limit.
+    EpcLength = "epc.length",
+    /// An EPC payload is longer than 331 bytes.
+    EpcPayloadLength = "epc.payload-length",
+    /// A Swiss QR-bill has too few or too many lines, or no EPD trailer.
+    SwissStructure = "swiss.structure",
+    /// A Swiss QR-bill ends with a line break or empty lines.
+    SwissTrailing = "swiss.trailing",
+    /// A Swiss QR-bill version is not 0200.
+    SwissVersion = "swiss.version",
+    /// A Swiss QR-bill coding type is not 1.
+    SwissCoding = "swiss.coding",
+    /// A Swiss QR-bill account is not a 21-character CH or LI IBAN.
+    SwissIban = "swiss.iban",
+    /// A Swiss QR-bill IBAN fails its mod-97 check.
+    SwissIbanChecksum = "swiss.iban-checksum",
+    /// A Swiss QR-bill address breaks the rules of its type (S or K).
+    SwissAddress = "swiss.address",
+    /// A Swiss QR-bill fills the ultimate creditor fields, reserved for future use.
+    SwissUltimateCreditor = "swiss.ultimate-creditor",
+    /// A Swiss QR-bill amount is not 0.00 to 999999999.99 with 2 decimals.
+    SwissAmount = "swiss.amount",
+    /// A Swiss QR-bill currency is not CHF or EUR.
+    SwissCurrency = "swiss.currency",
+    /// A Swiss QR-bill reference type is not QRR, SCOR or NON, or does not suit the IBAN.
+    SwissReferenceType = "swiss.reference-type",
+    /// A Swiss QR-bill reference breaks its type's format or check digits.
+    SwissReference = "swiss.reference",
+    /// A Swiss QR-bill field is longer than its limit.
+    SwissLength = "swiss.length",
+    /// A Swiss QR-bill has characters outside the Latin set the guidelines allow.
+    SwissCharset = "swiss.charset",
+    /// A Swiss QR-bill has more than two alternative schemes or one over 100 characters.
+    SwissAltSchemes = "swiss.alt-schemes",
+    /// A Swiss QR-bill is longer than 997 characters.
+    SwissPayloadLength = "swiss.payload-length",
+    /// A Swiss QR-bill of amount 0.00 does not say DO NOT USE FOR PAYMENT.
+    SwissNotification = "swiss.notification",
+    /// A wallet URL has no code id.
+    UrlIdMissing = "url.id-missing",
+    /// A wallet URL's code id has characters it should not.
+    UrlIdFormat = "url.id-format",
+    /// A wallet URL uses http instead of https, or an unexpected path.
+    UrlScheme = "url.scheme",
+    /// A UnionPay URL's institution code is not 8 digits.
+    UrlInstitution = "url.institution",
+    /// A payment code's length is not one its wallet issues.
+    PaycodeLength = "paycode.length",
 }
 
 impl fmt::Display for Code {
@@ -417,6 +517,58 @@ impl fmt::Display for Message<'_> {
             Code::SchemeKhqrExpiry => "the KHQR timestamps are malformed",
             Code::SchemeFpsAccount => "the FPS account is missing or malformed",
             Code::SchemeUpiVpa => "the UPI VPA is missing or malformed",
+            Code::UpiScheme => "the link is not a plain upi://pay or upi://mandate link",
+            Code::UpiEncoding => "the value is not cleanly percent-encoded",
+            Code::UpiDuplicate => "the parameter occurs twice; the first is used",
+            Code::UpiPaMissing => "no payee address (pa)",
+            Code::UpiPaFormat => "the payee address is not handle@psp",
+            Code::UpiPnMissing => "no payee name (pn)",
+            Code::UpiAmount => "the amount is not a positive decimal with at most 2 decimals",
+            Code::UpiCurrency => "the currency is not INR",
+            Code::UpiMc => "the merchant code is not a 4-digit MCC",
+            Code::UpiTrMissing => "a merchant link without a transaction reference (tr)",
+            Code::UpiValue => "the parameter has a value its format does not allow",
+            Code::EpcStructure => "the payload has too few or too many elements",
+            Code::EpcTrailing => "something follows the last populated element",
+            Code::EpcVersion => "the version is not 001 or 002",
+            Code::EpcCharset => "the character set is not 1 to 8",
+            Code::EpcIdentification => "the identification is not SCT",
+            Code::EpcBicMissing => "version 001 needs a BIC",
+            Code::EpcBicFormat => "the BIC is not 8 or 11 characters of the BIC shape",
+            Code::EpcNameMissing => "no beneficiary name",
+            Code::EpcIbanMissing => "no IBAN",
+            Code::EpcIbanFormat => "the IBAN does not have the IBAN shape",
+            Code::EpcIbanChecksum => "the IBAN fails its mod-97 check",
+            Code::EpcAmount => "the amount is not EUR 0.01 to 999999999.99 with at most 2 decimals",
+            Code::EpcPurpose => "the purpose code is not 4 letters or digits",
+            Code::EpcReference => "the structured reference is not a valid ISO 11649 RF reference",
+            Code::EpcRemittanceBoth => "both a structured and an unstructured remittance",
+            Code::EpcLength => "the element is longer than its limit",
+            Code::EpcPayloadLength => "the payload exceeds 331 bytes",
+            Code::SwissStructure => "the lines do not follow the QR-bill layout",
+            Code::SwissTrailing => "the payload ends with a line break",
+            Code::SwissVersion => "the version is not 0200",
+            Code::SwissCoding => "the coding type is not 1",
+            Code::SwissIban => "the account is not a 21-character CH or LI IBAN",
+            Code::SwissIbanChecksum => "the IBAN fails its mod-97 check",
+            Code::SwissAddress => "the address breaks the rules of its type",
+            Code::SwissUltimateCreditor => "the ultimate creditor fields must be empty",
+            Code::SwissAmount => "the amount is not 0.00 to 999999999.99 with 2 decimals",
+            Code::SwissCurrency => "the currency is not CHF or EUR",
+            Code::SwissReferenceType => "the reference type is unknown or does not suit the IBAN",
+            Code::SwissReference => "the reference breaks its type's format or check digits",
+            Code::SwissLength => "the field is longer than its limit",
+            Code::SwissCharset => "characters outside the permitted Latin set",
+            Code::SwissAltSchemes => {
+                "more than two alternative schemes, or one over 100 characters"
+            }
+            Code::SwissPayloadLength => "the payload exceeds 997 characters",
+            Code::SwissNotification => "an amount of 0.00 without DO NOT USE FOR PAYMENT",
+            Code::UrlIdMissing => "the URL has no code id",
+            Code::UrlIdFormat => "the code id has unexpected characters",
+            Code::UrlScheme => "the URL uses an unexpected scheme or path",
+            Code::UrlInstitution => "the institution code is not 8 digits",
+            Code::PaycodeLength => "the length is not one the wallet issues",
         };
         f.write_str(what)?;
         match i.detail {

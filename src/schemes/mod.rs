@@ -20,8 +20,6 @@
 //! assert_eq!(pp.proxy, Some("0066801234567"));
 //! ```
 
-#![allow(clippy::result_large_err)] // BuildError carries an Issue, as in crate::mpm
-
 pub mod bceao;
 pub mod cambodia;
 pub mod cards;
@@ -607,7 +605,7 @@ pub(crate) fn finish(b: &MpmBuilder, lenient: bool, id: SchemeId) -> Result<Stri
     let mut r = Report::new(Mode::Strict);
     validate_scheme(id, &m, &mut r);
     match r.issues().iter().find(|i| i.severity == Severity::Error) {
-        Some(i) => Err(BuildError::Invalid(*i)),
+        Some(i) => Err(BuildError::Invalid(alloc::boxed::Box::new(*i))),
         None => Ok(out),
     }
 }

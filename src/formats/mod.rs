@@ -1,0 +1,511 @@
+//! Payment codes that are not EMV: UPI links, EPC069-12 SEPA credit transfers ("GiroCode"),
+//! Swiss QR-bills, Chinese wallet receive-code URLs, numeric consumer payment codes (付款码)
+//! and deep links that wrap an EMV payload.
+//!
+//! Each format has a cheap `detect(text) -> bool`, a lenient `parse` giving a borrowed view
+//! (parsing fails only when the text is not that format at all), a `validate` that reports
+//! through [`Report`](crate::report::Report), a `fields()` listing and a `payment()` giving the
+//! uniform [`Payment`] view. [`parse`] does the detection for every format at once.
+//!
+//! ```
+//! use qrpay::formats::{self, FormatKind};
+//! use qrpay::{Mode, Report};
+//! let f = formats::parse("upi://pay?pa=shop@okbank&pn=Shop&am=10.50&cu=INR").unwrap();
+//! assert_eq!(f.kind(), FormatKind::Upi);
+//! let p = f.payment();
+//! assert_eq!(p.amount.as_deref(), Some("10.50"));
+//! assert_eq!(p.currency, Some("INR"));
+//! let mut r = Report::new(Mode::Strict);
+//! f.validate(&mut r);
+//! assert!(r.is_empty());
+//! ```
+
+use alloc::borrow::Cow;
+use alloc::vec::Vec;
+
+use crate::fields::Field;
+use crate::report::Report;
+
+pub mod epc;
+pub mod paycode;
+pub mod swiss;
+pub mod upi;
+pub mod urls;
+pub mod wrapper;
+
+pub use epc::Epc;
+pub use paycode::Paycode;
+pub use swiss::SwissBill;
+pub use upi::Upi;
+pub use urls::WalletUrl;
+pub use wrapper::Wrapped;
+
+/// The kinds of non-EMV codes this module reads. The string forms match the corpus labels and
+/// the JSON `kind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FormatKind {
+    /// A UPI intent link (`upi://pay?...`).
+    Upi,
+    /// An EPC069-12 SEPA credit transfer (`BCD`).
+    EpcSct,
+    /// A Swiss QR-bill (`SPC`).
+    SwissQrBill,
+    /// An Alipay receive-code URL.
+    AlipayUrl,
+    /// A WeChat Pay receive-code URL.
+    WechatUrl,
+    /// A UnionPay receive-code URL.
+    UnionpayUrl,
+    /// A numeric consumer payment code (付款码).
+    Paycode,
+}
+
+impl FormatKind {
+    /// `"upi"`, `"epc-sct"`, `"swiss-qr-bill"`, `"alipay-url"`, `"wechat-url"`,
+    /// `"unionpay-url"` or `"paycode"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            FormatKind::Upi => "upi",
+            FormatKind::EpcSct => "epc-sct",
+            FormatKind::SwissQrBill => "swiss-qr-bill",
+            FormatKind::AlipayUrl => "alipay-url",
+            FormatKind::WechatUrl => "wechat-url",
+            FormatKind::UnionpayUrl => "unionpay-url",
+            FormatKind::Paycode => "paycode",
+        }
+    }
+}
+
+/// What any payment code says about the payment, whatever its format: the fields a wallet
+/// shows before it pays.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Payment<'a> {
+    /// Who is paid.
+    pub payee: Option<Cow<'a, str>>,
+    /// The payee's account as the format writes it (VPA, IBAN, URL id...).
+    pub account: Option<Cow<'a, str>>,
+    /// The amount as a decimal string, as written (never a float).
+    pub amount: Option<Cow<'a, str>>,
+    /// ISO 4217 alphabetic currency code.
+    pub currency: Option<&'static str>,
+    /// The payment reference (transaction reference, creditor reference...).
+    pub reference: Option<Cow<'a, str>>,
+    /// ISO 3166 alpha-2 country, when the format implies or states one.
+    pub country: Option<Cow<'a, str>>,
+}
+
+/// A parsed non-EMV code of any kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Format<'a> {
+    /// A UPI link.
+    Upi(Upi<'a>),
+    /// An EPC069-12 credit transfer.
+    Epc(Epc<'a>),
+    /// A Swiss QR-bill.
+    Swiss(SwissBill<'a>),
+    /// A wallet receive-code URL.
+    Url(WalletUrl<'a>),
+    /// A numeric consumer payment code.
+    Paycode(Paycode<'a>),
+}
+
+impl<'a> Format<'a> {
+    /// The kind of code.
+    pub fn kind(&self) -> FormatKind {
+        match self {
+            Format::Upi(_) => FormatKind::Upi,
+            Format::Epc(_) => FormatKind::EpcSct,
+            Format::Swiss(_) => FormatKind::SwissQrBill,
+            Format::Url(u) => u.kind(),
+            Format::Paycode(_) => FormatKind::Paycode,
+        }
+    }
+
+    /// Checks the format's rules, adding what is wrong to `report`.
+    pub fn validate(&self, report: &mut Report) {
+        match self {
+            Format::Upi(v) => v.validate(report),
+            Format::Epc(v) => v.validate(report),
+            Format::Swiss(v) => v.validate(report),
+            Format::Url(v) => v.validate(report),
+            Format::Paycode(v) => v.validate(report),
+        }
+    }
+
+    /// Every field, in payload order.
+    pub fn fields(&self) -> Vec<Field<'a>> {
+        match self {
+            Format::Upi(v) => v.fields(),
+            Format::Epc(v) => v.fields(),
+            Format::Swiss(v) => v.fields(),
+            Format::Url(v) => v.fields(),
+            Format::Paycode(v) => v.fields(),
+        }
+    }
+
+    /// The uniform payment view.
+    pub fn payment(&self) -> Payment<'a> {
+        match self {
+            Format::Upi(v) => v.payment(),
+            Format::Epc(v) => v.payment(),
+            Format::Swiss(v) => v.payment(),
+            Format::Url(v) => v.payment(),
+            Format::Paycode(v) => v.payment(),
+        }
+    }
+}
+
+/// The kind of non-EMV code `text` is, if any. Cheap: looks at the start of the text (and,
+/// for payment codes, at its digits). Wrapper links are not a kind: see [`wrapper::unwrap`].
+pub fn detect(text: &str) -> Option<FormatKind> {
+    if upi::detect(text) {
+        Some(FormatKind::Upi)
+    } else if epc::detect(text) {
+        Some(FormatKind::EpcSct)
+    } else if swiss::detect(text) {
+        Some(FormatKind::SwissQrBill)
+    } else if let Some(w) = urls::detect_wallet(text) {
+        Some(w.kind())
+    } else if paycode::detect(text) {
+        Some(FormatKind::Paycode)
+    } else {
+        None
+    }
+}
+
+/// Detects and parses `text` as any non-EMV format. `None` when it is none of them.
+pub fn parse(text: &str) -> Option<Format<'_>> {
+    Some(match detect(text)? {
+        FormatKind::Upi => Format::Upi(upi::parse(text).ok()?),
+        FormatKind::EpcSct => Format::Epc(epc::parse(text).ok()?),
+        FormatKind::SwissQrBill => Format::Swiss(swiss::parse(text).ok()?),
+        FormatKind::AlipayUrl | FormatKind::WechatUrl | FormatKind::UnionpayUrl => {
+            Format::Url(urls::parse(text).ok()?)
+        }
+        FormatKind::Paycode => Format::Paycode(paycode::parse(text).ok()?),
+    })
+}
+
+/// Why a text could not be read as a given format at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NotFormat {
+    /// The text does not start the way the format does.
+    #[error("the text is not a {0} code")]
+    Kind(&'static str),
+    /// The text is longer than qrpay reads.
+    #[error("the text has {0} bytes, more than qrpay reads")]
+    TooLong(usize),
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared helpers.
+
+/// Character offset of byte index `byte` in `text` (clamped to the text).
+pub(crate) fn char_offset(text: &str, byte: usize) -> usize {
+    let mut n = 0;
+    for (i, _) in text.char_indices() {
+        if i >= byte {
+            break;
+        }
+        n += 1;
+    }
+    n
+}
+
+/// Byte offset of `part` inside `text` when `part` is a sub-slice of it, else 0.
+pub(crate) fn byte_pos(text: &str, part: &str) -> usize {
+    let base = text.as_ptr() as usize;
+    let p = part.as_ptr() as usize;
+    if p >= base && p <= base + text.len() {
+        p - base
+    } else {
+        0
+    }
+}
+
+/// `s` starts with `prefix`, ASCII case ignored.
+pub(crate) fn starts_with_ci(s: &str, prefix: &str) -> bool {
+    s.len() >= prefix.len()
+        && s.as_bytes()
+            .iter()
+            .zip(prefix.as_bytes())
+            .all(|(a, b)| a.eq_ignore_ascii_case(b))
+}
+
+/// One line of a line-based format, with its byte offset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Line<'a> {
+    pub text: &'a str,
+    pub start: usize,
+}
+
+/// Splits on LF, CR LF or a lone CR (each line without its terminator), at most `max` lines;
+/// the rest, if any, is returned as the last line. Also says whether any CR LF was seen and
+/// whether the text ends with a line break.
+pub(crate) fn split_lines(text: &str, max: usize) -> (Vec<Line<'_>>, bool) {
+    let mut out = Vec::new();
+    let b = text.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    let mut crlf = false;
+    while i < b.len() && out.len() + 1 < max {
+        match b[i] {
+            b'\n' => {
+                out.push(Line {
+                    text: text.get(start..i).unwrap_or(""),
+                    start,
+                });
+                start = i + 1;
+            }
+            b'\r' => {
+                out.push(Line {
+                    text: text.get(start..i).unwrap_or(""),
+                    start,
+                });
+                if b.get(i + 1) == Some(&b'\n') {
+                    crlf = true;
+                    i += 1;
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push(Line {
+        text: text.get(start..).unwrap_or(""),
+        start,
+    });
+    (out, crlf)
+}
+
+/// Remainder mod 97 of the number a string of digits and letters stands for (A=10 ... Z=35,
+/// either case). `None` if any other character occurs.
+fn mod97_chars(chars: impl Iterator<Item = u8>) -> Option<u32> {
+    let mut r: u32 = 0;
+    for c in chars {
+        let v = match c {
+            b'0'..=b'9' => u32::from(c - b'0'),
+            b'A'..=b'Z' => u32::from(c - b'A') + 10,
+            b'a'..=b'z' => u32::from(c - b'a') + 10,
+            _ => return None,
+        };
+        r = if v >= 10 {
+            (r * 100 + v) % 97
+        } else {
+            (r * 10 + v) % 97
+        };
+    }
+    Some(r)
+}
+
+/// How an IBAN fares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IbanCheck {
+    /// Shape and ISO 13616 mod-97 check both hold.
+    Ok,
+    /// Not 2 upper-case letters, 2 digits and 11 to 30 upper-case letters or digits.
+    Format,
+    /// The shape holds but the mod-97 check fails.
+    Checksum,
+}
+
+/// Checks an IBAN in electronic form (no spaces): shape and mod-97 (ISO 13616).
+///
+/// ```
+/// use qrpay::formats::{iban_check, IbanCheck};
+/// assert_eq!(iban_check("BE72000000001616"), IbanCheck::Ok);
+/// assert_eq!(iban_check("BE72000000001617"), IbanCheck::Checksum);
+/// assert_eq!(iban_check("be72000000001616"), IbanCheck::Format);
+/// ```
+pub fn iban_check(iban: &str) -> IbanCheck {
+    let b = iban.as_bytes();
+    let shape = (15..=34).contains(&b.len())
+        && b[..2].iter().all(u8::is_ascii_uppercase)
+        && b[2..4].iter().all(u8::is_ascii_digit)
+        && b[4..]
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    if !shape {
+        return IbanCheck::Format;
+    }
+    let rotated = b[4..].iter().chain(&b[..4]).copied();
+    match mod97_chars(rotated) {
+        Some(1) => IbanCheck::Ok,
+        _ => IbanCheck::Checksum,
+    }
+}
+
+/// True for a valid ISO 11649 creditor reference: `RF`, two check digits, 1 to 21 letters or
+/// digits, mod-97 of the rearranged reference equal to 1. Upper case only, no spaces.
+///
+/// ```
+/// assert!(qrpay::formats::is_creditor_reference("RF18539007547034"));
+/// assert!(!qrpay::formats::is_creditor_reference("RF19539007547034"));
+/// ```
+pub fn is_creditor_reference(r: &str) -> bool {
+    let b = r.as_bytes();
+    (5..=25).contains(&b.len())
+        && b.starts_with(b"RF")
+        && b[2..4].iter().all(u8::is_ascii_digit)
+        && b[4..]
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && mod97_chars(b[4..].iter().chain(&b[..4]).copied()) == Some(1)
+}
+
+/// The ISO 11649 creditor reference for `base` (1 to 21 upper-case letters or digits):
+/// `RF`, two check digits, `base`. `None` if `base` does not fit.
+pub fn creditor_reference(base: &str) -> Option<alloc::string::String> {
+    let b = base.as_bytes();
+    if b.is_empty()
+        || b.len() > 21
+        || !b
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    {
+        return None;
+    }
+    let r = mod97_chars(b.iter().copied().chain(*b"RF00"))?;
+    Some(alloc::format!("RF{:02}{base}", 98 - r))
+}
+
+/// The recursive mod-10 carry (Swiss QRR / ISR reference) after the digits of `digits`.
+fn mod10_carry(digits: &[u8]) -> Option<u8> {
+    const TABLE: [u8; 10] = [0, 9, 4, 6, 8, 2, 7, 1, 3, 5];
+    let mut carry = 0u8;
+    for c in digits {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        carry = TABLE[usize::from((carry + (c - b'0')) % 10)];
+    }
+    Some(carry)
+}
+
+/// The check digit the recursive mod-10 algorithm gives for `digits` (ASCII digits).
+pub fn mod10_check_digit(digits: &str) -> Option<u8> {
+    mod10_carry(digits.as_bytes()).map(|c| (10 - c) % 10)
+}
+
+/// True for a valid Swiss QR reference: 27 digits whose last is the recursive mod-10 check
+/// digit of the first 26, not all zeros.
+///
+/// ```
+/// assert!(qrpay::formats::is_qr_reference("210000000003139471430009017"));
+/// assert!(!qrpay::formats::is_qr_reference("210000000003139471430009018"));
+/// ```
+pub fn is_qr_reference(r: &str) -> bool {
+    let b = r.as_bytes();
+    b.len() == 27 && mod10_carry(b) == Some(0) && b.iter().any(|&c| c != b'0')
+}
+
+/// Checks a plain decimal: digits, optionally `.` and 0 to `max_decimals` digits (at least
+/// one digit after a `.`), no sign, no exponent. Returns the number of decimals.
+pub(crate) fn decimal(s: &str, max_decimals: usize) -> Option<usize> {
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    if int.is_empty() || !int.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    match frac {
+        None => Some(0),
+        Some(f) if !f.is_empty() && f.len() <= max_decimals => {
+            f.bytes().all(|c| c.is_ascii_digit()).then_some(f.len())
+        }
+        Some(_) => None,
+    }
+}
+
+/// True when a decimal (as [`decimal`] accepts) is not zero.
+pub(crate) fn is_nonzero(s: &str) -> bool {
+    s.bytes().any(|c| (b'1'..=b'9').contains(&c))
+}
+
+/// The integer part of a decimal has at most `digits` digits after leading zeros.
+pub(crate) fn int_digits_at_most(s: &str, digits: usize) -> bool {
+    let int = s.split('.').next().unwrap_or("");
+    int.trim_start_matches('0').len() <= digits
+}
+
+/// True for a BIC: 4 letters (bank), 2 letters (country), 2 letters or digits (location),
+/// optionally 3 letters or digits (branch). Upper case.
+pub fn is_bic(s: &str) -> bool {
+    let b = s.as_bytes();
+    (b.len() == 8 || b.len() == 11)
+        && b[..6].iter().all(u8::is_ascii_uppercase)
+        && b[6..]
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ibans_from_published_examples() {
+        // Examples printed in ISO 13616 / bank documentation and the corpus.
+        for ok in [
+            "DE89370400440532013000",
+            "GB29NWBK60161331926819",
+            "CH9300762011623852957",
+            "BE72000000001616",
+            "CH4431999123000889012",
+            "CH5800791123000889012",
+        ] {
+            assert_eq!(iban_check(ok), IbanCheck::Ok, "{ok}");
+        }
+        assert_eq!(iban_check("DE89370400440532013001"), IbanCheck::Checksum);
+        assert_eq!(iban_check("DE89 3704 0044 0532 0130 00"), IbanCheck::Format);
+        assert_eq!(iban_check(""), IbanCheck::Format);
+        assert_eq!(iban_check("DÉ89370400440532013000"), IbanCheck::Format);
+    }
+
+    #[test]
+    fn creditor_references() {
+        // ISO 11649 example "RF18 5390 0754 7034" and the corpus' SCOR values.
+        assert!(is_creditor_reference("RF18539007547034"));
+        assert!(is_creditor_reference("RF485000056789012345"));
+        assert!(!is_creditor_reference("RF18539007547035"));
+        assert!(!is_creditor_reference("RF1"));
+        assert_eq!(
+            creditor_reference("539007547034").as_deref(),
+            Some("RF18539007547034")
+        );
+        assert_eq!(creditor_reference(""), None);
+    }
+
+    #[test]
+    fn qr_references() {
+        // SIX IG QR-bill example reference "21 00000 00003 13947 14300 09017".
+        assert!(is_qr_reference("210000000003139471430009017"));
+        assert_eq!(mod10_check_digit("21000000000313947143000901"), Some(7));
+        assert!(!is_qr_reference("000000000000000000000000000"));
+        assert!(!is_qr_reference("21000000000313947143000901"));
+    }
+
+    #[test]
+    fn lines_split_on_lf_crlf_and_cr() {
+        let (l, crlf) = split_lines("a\r\nb\nc\rd", 10);
+        let t: Vec<&str> = l.iter().map(|l| l.text).collect();
+        assert_eq!(t, ["a", "b", "c", "d"]);
+        assert!(crlf);
+        assert_eq!(l[1].start, 3);
+        let (l, _) = split_lines("a\nb\nc", 2);
+        assert_eq!(l[1].text, "b\nc");
+    }
+
+    #[test]
+    fn decimals() {
+        assert_eq!(decimal("12.30", 2), Some(2));
+        assert_eq!(decimal("12", 2), Some(0));
+        assert_eq!(decimal("12.", 2), None);
+        assert_eq!(decimal(".5", 2), None);
+        assert_eq!(decimal("1.234", 2), None);
+        assert_eq!(decimal("-1", 2), None);
+        assert_eq!(decimal("1e3", 2), None);
+    }
+}
