@@ -1,9 +1,14 @@
 //! One entry for every payload: [`decode`] says what the text is, reads it, and reports what
 //! is wrong with it.
 
+use alloc::string::String;
+
 use crate::crc::{self, CrcCheck};
+use crate::formats::{self, Format, FormatKind};
 use crate::mpm::{self, Mpm};
+use crate::recognize::{self, Guess};
 use crate::report::{Class, Code, Detail, Mode, Path, Report};
+use crate::schemes::{self, SchemeId, SchemeSet};
 
 /// What kind of payment code a text is. The string forms are part of the JSON contract.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -11,16 +16,55 @@ use crate::report::{Class, Code, Detail, Mode, Path, Report};
 pub enum Kind {
     /// EMVCo merchant-presented mode.
     EmvMpm,
+    /// EMVCo consumer-presented mode.
+    EmvCpm,
+    /// A UPI intent link.
+    Upi,
+    /// An EPC069-12 SEPA credit transfer.
+    EpcSct,
+    /// A Swiss QR-bill.
+    SwissQrBill,
+    /// An Alipay receive-code URL.
+    AlipayUrl,
+    /// A WeChat Pay receive-code URL.
+    WechatUrl,
+    /// A UnionPay receive-code URL.
+    UnionpayUrl,
+    /// A numeric consumer payment code (付款码).
+    Paycode,
     /// Not a payment code qrpay knows.
     Unknown,
 }
 
 impl Kind {
-    /// `"emv-mpm"`, `"unknown"`, ...
+    /// `"emv-mpm"`, `"emv-cpm"`, `"upi"`, `"epc-sct"`, `"swiss-qr-bill"`, `"alipay-url"`,
+    /// `"wechat-url"`, `"unionpay-url"`, `"paycode"` or `"unknown"`.
     pub const fn as_str(self) -> &'static str {
         match self {
             Kind::EmvMpm => "emv-mpm",
+            Kind::EmvCpm => "emv-cpm",
+            Kind::Upi => "upi",
+            Kind::EpcSct => "epc-sct",
+            Kind::SwissQrBill => "swiss-qr-bill",
+            Kind::AlipayUrl => "alipay-url",
+            Kind::WechatUrl => "wechat-url",
+            Kind::UnionpayUrl => "unionpay-url",
+            Kind::Paycode => "paycode",
             Kind::Unknown => "unknown",
+        }
+    }
+}
+
+impl From<FormatKind> for Kind {
+    fn from(k: FormatKind) -> Kind {
+        match k {
+            FormatKind::Upi => Kind::Upi,
+            FormatKind::EpcSct => Kind::EpcSct,
+            FormatKind::SwissQrBill => Kind::SwissQrBill,
+            FormatKind::AlipayUrl => Kind::AlipayUrl,
+            FormatKind::WechatUrl => Kind::WechatUrl,
+            FormatKind::UnionpayUrl => Kind::UnionpayUrl,
+            FormatKind::Paycode => Kind::Paycode,
         }
     }
 }
@@ -53,8 +97,22 @@ impl Verdict {
 pub enum View<'a> {
     /// An MPM payload whose root structure walks.
     Mpm(Mpm<'a>),
-    /// Nothing could be read.
+    /// A non-EMV format.
+    Format(Format<'a>),
+    /// Nothing could be read (or, for a wrapped payload that had to be percent-decoded, see
+    /// [`Decoded::inner`]).
     None,
+}
+
+/// A deep link that carried the payload (e.g. `qpaywallet://q?qPay_QRcode=...`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Wrapper<'a> {
+    /// The link's scheme as written.
+    pub scheme: &'a str,
+    /// The query parameter that held the payload.
+    pub param: &'a str,
+    /// Character offset of the payload in the link.
+    pub offset: usize,
 }
 
 /// What [`decode`] found.
@@ -62,7 +120,7 @@ pub enum View<'a> {
 pub struct Decoded<'a> {
     /// The text as given.
     pub text: &'a str,
-    /// What kind of code it is.
+    /// What kind of code it is (for a wrapper link, the kind it carries).
     pub kind: Kind,
     /// The CRC, for kinds that carry one.
     pub crc: Option<CrcCheck>,
@@ -70,8 +128,16 @@ pub struct Decoded<'a> {
     pub verdict: Verdict,
     /// The parsed content.
     pub view: View<'a>,
-    /// What is wrong, graded in the mode asked for.
+    /// What is wrong, graded in the mode asked for. For a wrapped payload, offsets count
+    /// from the start of the payload inside the link.
     pub report: Report,
+    /// The schemes and networks the code names.
+    pub schemes: SchemeSet,
+    /// The deep link that carried the payload, if any.
+    pub wrapper: Option<Wrapper<'a>>,
+    /// The payload inside a wrapper link when it had to be percent-decoded (the typed view
+    /// is then [`View::None`]: decode this text to get it).
+    pub inner: Option<String>,
 }
 
 impl<'a> Decoded<'a> {
@@ -79,7 +145,15 @@ impl<'a> Decoded<'a> {
     pub fn mpm(&self) -> Option<&Mpm<'a>> {
         match &self.view {
             View::Mpm(m) => Some(m),
-            View::None => None,
+            _ => None,
+        }
+    }
+
+    /// The non-EMV format view.
+    pub fn format(&self) -> Option<&Format<'a>> {
+        match &self.view {
+            View::Format(f) => Some(f),
+            _ => None,
         }
     }
 
@@ -106,14 +180,8 @@ pub fn decode(text: &str) -> Decoded<'_> {
     decode_with(text, Options::default())
 }
 
-/// True when the text looks like EMV MPM: it starts with four digits (an ID and a length).
-fn looks_like_mpm(text: &str) -> bool {
-    let b = text.as_bytes();
-    b.len() >= 4 && b[..4].iter().all(u8::is_ascii_digit)
-}
-
-/// Says what `text` is, parses it and validates it (CRC included) in one call. Unknown text is
-/// a result (`Kind::Unknown` with a `kind.unknown` issue), not an error.
+/// Says what `text` is, parses it and validates it (CRC and scheme rules included) in one
+/// call. Unknown text is a result (`Kind::Unknown` with a `kind.unknown` issue), not an error.
 ///
 /// ```
 /// use qrpay::{decode_with, decode::Options, Mode, Code};
@@ -121,32 +189,81 @@ fn looks_like_mpm(text: &str) -> bool {
 /// assert_eq!(d.kind.as_str(), "emv-mpm");
 /// assert_eq!(d.verdict.as_str(), "broken");
 /// assert!(d.report.has(Code::CrcMissing));
+///
+/// let upi = qrpay::decode("upi://pay?pa=shop@okbank&pn=Shop&am=10.00&cu=INR");
+/// assert_eq!(upi.kind.as_str(), "upi");
+/// assert!(upi.schemes.contains(qrpay::schemes::SchemeId::Upi));
 /// ```
 pub fn decode_with(text: &str, opts: Options) -> Decoded<'_> {
     let mut report = Report::new(opts.mode);
-    if text.is_empty() {
-        report.push(Code::InputEmpty, Class::Fatal, Path::ROOT, 0, Detail::None);
-        return unknown(text, report);
+    match recognize::guess(text) {
+        Guess::Empty => {
+            report.push(Code::InputEmpty, Class::Fatal, Path::ROOT, 0, Detail::None);
+            unknown(text, report)
+        }
+        Guess::TooLong => {
+            report.push(
+                Code::InputTooLong,
+                Class::Fatal,
+                Path::ROOT,
+                0,
+                Detail::Length {
+                    min: 1,
+                    max: mpm::MAX_PAYLOAD_BYTES as u32,
+                    found: text.len().min(u32::MAX as usize) as u32,
+                },
+            );
+            unknown(text, report)
+        }
+        Guess::Wrapped(w) => {
+            let wrapper = Some(Wrapper {
+                scheme: w.scheme,
+                param: w.param,
+                offset: w.offset,
+            });
+            match w.inner {
+                alloc::borrow::Cow::Borrowed(inner) => {
+                    let mut d = decode_with(inner, opts);
+                    d.text = text;
+                    d.wrapper = wrapper;
+                    d
+                }
+                alloc::borrow::Cow::Owned(inner) => {
+                    let d = decode_with(&inner, opts);
+                    let (kind, crc, verdict, report, schemes) =
+                        (d.kind, d.crc, d.verdict, d.report, d.schemes);
+                    Decoded {
+                        text,
+                        kind,
+                        crc,
+                        verdict,
+                        view: View::None,
+                        report,
+                        schemes,
+                        wrapper,
+                        inner: Some(inner),
+                    }
+                }
+            }
+        }
+        Guess::Format(_) => match formats::parse(text) {
+            Some(f) => decode_format(text, f, report),
+            None => {
+                report.push(Code::KindUnknown, Class::Fatal, Path::ROOT, 0, Detail::None);
+                unknown(text, report)
+            }
+        },
+        Guess::Mpm => decode_mpm(text, report),
+        Guess::Unknown => {
+            report.push(Code::KindUnknown, Class::Fatal, Path::ROOT, 0, Detail::None);
+            unknown(text, report)
+        }
     }
-    if text.len() > mpm::MAX_PAYLOAD_BYTES {
-        report.push(
-            Code::InputTooLong,
-            Class::Fatal,
-            Path::ROOT,
-            0,
-            Detail::Length {
-                min: 1,
-                max: mpm::MAX_PAYLOAD_BYTES as u32,
-                found: text.len().min(u32::MAX as usize) as u32,
-            },
-        );
-        return unknown(text, report);
-    }
-    if looks_like_mpm(text) {
-        return decode_mpm(text, report);
-    }
-    report.push(Code::KindUnknown, Class::Fatal, Path::ROOT, 0, Detail::None);
-    unknown(text, report)
+}
+
+/// The same as [`decode_with`]: says what a text is (kind, schemes, view and issues).
+pub fn recognize(text: &str) -> Decoded<'_> {
+    decode(text)
 }
 
 fn unknown(text: &str, report: Report) -> Decoded<'_> {
@@ -157,38 +274,74 @@ fn unknown(text: &str, report: Report) -> Decoded<'_> {
         verdict: Verdict::Broken,
         view: View::None,
         report,
+        schemes: SchemeSet::EMPTY,
+        wrapper: None,
+        inner: None,
+    }
+}
+
+fn decode_format<'a>(text: &'a str, f: Format<'a>, mut report: Report) -> Decoded<'a> {
+    f.validate(&mut report);
+    let verdict = if report.issues().iter().any(|i| i.class == Class::Fatal) {
+        Verdict::Broken
+    } else {
+        Verdict::Intact
+    };
+    let mut set = SchemeSet::EMPTY;
+    let scheme = match &f {
+        Format::Upi(_) => Some(SchemeId::Upi),
+        Format::Url(u) => match u.kind() {
+            FormatKind::AlipayUrl => Some(SchemeId::Alipay),
+            FormatKind::WechatUrl => Some(SchemeId::Wechatpay),
+            _ => Some(SchemeId::Unionpay),
+        },
+        Format::Paycode(p) => SchemeId::from_str_opt(p.rule().wallet),
+        Format::Epc(_) | Format::Swiss(_) => None,
+    };
+    if let Some(s) = scheme {
+        set.insert(s);
+    }
+    Decoded {
+        text,
+        kind: f.kind().into(),
+        crc: None,
+        verdict,
+        view: View::Format(f),
+        report,
+        schemes: set,
+        wrapper: None,
+        inner: None,
     }
 }
 
 fn decode_mpm(text: &str, mut report: Report) -> Decoded<'_> {
     let check = crc::check(text);
-    match mpm::parse(text) {
+    let (verdict, view, set) = match mpm::parse(text) {
         Ok(m) => {
             mpm::validate(&m, &mut report);
+            let set = schemes::identify(&m);
+            schemes::validate(&m, &mut report);
             let verdict = if matches!(check, CrcCheck::Ok { .. }) {
                 Verdict::Intact
             } else {
                 Verdict::Broken
             };
-            Decoded {
-                text,
-                kind: Kind::EmvMpm,
-                crc: Some(check),
-                verdict,
-                view: View::Mpm(m),
-                report,
-            }
+            (verdict, View::Mpm(m), set)
         }
         Err(_) => {
             mpm::report_broken(text, &mut report);
-            Decoded {
-                text,
-                kind: Kind::EmvMpm,
-                crc: Some(check),
-                verdict: Verdict::Broken,
-                view: View::None,
-                report,
-            }
+            (Verdict::Broken, View::None, SchemeSet::EMPTY)
         }
+    };
+    Decoded {
+        text,
+        kind: Kind::EmvMpm,
+        crc: Some(check),
+        verdict,
+        view,
+        report,
+        schemes: set,
+        wrapper: None,
+        inner: None,
     }
 }

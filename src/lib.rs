@@ -35,11 +35,13 @@ pub mod formats;
 #[cfg(feature = "json")]
 pub mod json;
 pub mod mpm;
+pub mod recognize;
 pub mod report;
+pub mod request;
 pub mod schemes;
 pub mod tlv;
 
-pub use decode::{decode, decode_with, Decoded, Kind, Verdict};
+pub use decode::{decode, decode_with, recognize, Decoded, Kind, Verdict};
 pub use report::{Code, Issue, Mode, Path, Report, Severity};
 
 /// The README's Rust examples, compiled and run as doctests.

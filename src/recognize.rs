@@ -1,0 +1,71 @@
+//! What kind of code a text is, decided from its shape before any parsing.
+//!
+//! The order matters: deep links that carry an EMV payload first, then the non-EMV formats
+//! (URL schemes, `BCD`, `SPC`, numeric payment codes by prefix and length), then EMV MPM.
+//! A text is taken for MPM only when it looks like one: it starts with `00` and two digits
+//! (the payload format indicator), or its first two data objects walk, or it ends with a CRC
+//! object (`6304` and four hex digits). So a long number is not MPM merely because it starts
+//! with digits.
+//!
+//! ```
+//! use qrpay::recognize::{guess, Guess};
+//! assert!(matches!(guess("000201010211"), Guess::Mpm));
+//! assert!(matches!(guess("991234567890123456"), Guess::Unknown));
+//! assert!(matches!(guess("upi://pay?pa=a@b"), Guess::Format(_)));
+//! ```
+
+use crate::formats::{self, wrapper, FormatKind, Wrapped};
+use crate::tlv::Walker;
+
+/// The kind a text appears to be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Guess<'a> {
+    /// Nothing to read.
+    Empty,
+    /// Longer than qrpay reads ([`crate::mpm::MAX_PAYLOAD_BYTES`]).
+    TooLong,
+    /// A deep link carrying an EMV payload.
+    Wrapped(Wrapped<'a>),
+    /// A non-EMV format.
+    Format(FormatKind),
+    /// EMV merchant-presented mode.
+    Mpm,
+    /// None of these.
+    Unknown,
+}
+
+/// True when `text` has the shape of an EMV MPM payload (see the module documentation).
+pub fn looks_like_mpm(text: &str) -> bool {
+    let b = text.as_bytes();
+    if b.len() < 4 || !b[..4].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    if b.starts_with(b"00") {
+        return true;
+    }
+    if Walker::new(text).take(2).filter(|r| r.is_ok()).count() == 2 {
+        return true;
+    }
+    matches!(crate::crc::check(text), crate::crc::CrcCheck::Ok { .. })
+        || b.len() >= 8 && b[b.len() - 8..b.len() - 4] == *b"6304"
+}
+
+/// Decides what `text` appears to be, without parsing it fully.
+pub fn guess(text: &str) -> Guess<'_> {
+    if text.is_empty() {
+        return Guess::Empty;
+    }
+    if text.len() > crate::mpm::MAX_PAYLOAD_BYTES {
+        return Guess::TooLong;
+    }
+    if let Some(w) = wrapper::unwrap(text) {
+        return Guess::Wrapped(w);
+    }
+    if let Some(k) = formats::detect(text) {
+        return Guess::Format(k);
+    }
+    if looks_like_mpm(text) {
+        return Guess::Mpm;
+    }
+    Guess::Unknown
+}
