@@ -25,6 +25,7 @@
 
 extern crate alloc;
 
+pub mod cpm;
 pub mod crc;
 pub mod currency;
 pub mod decode;

@@ -17,6 +17,8 @@
 
 use core::fmt;
 
+pub mod ber;
+
 /// One data object of the EMV text grammar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Element<'a> {
@@ -140,7 +142,11 @@ impl<'a> Walker<'a> {
         self.rest
     }
 
-    fn fail(&mut self, kind: TlvErrorKind, id: Option<u8>) -> Option<Result<Element<'a>, TlvError>> {
+    fn fail(
+        &mut self,
+        kind: TlvErrorKind,
+        id: Option<u8>,
+    ) -> Option<Result<Element<'a>, TlvError>> {
         self.done = true;
         Some(Err(TlvError {
             kind,
@@ -270,7 +276,9 @@ mod tests {
 
     #[test]
     fn zero_length_is_walkable() {
-        let v: Vec<_> = Walker::new("59006010Phnom Penh").map(|e| e.unwrap()).collect();
+        let v: Vec<_> = Walker::new("59006010Phnom Penh")
+            .map(|e| e.unwrap())
+            .collect();
         assert_eq!(v.len(), 2);
         assert_eq!(v[0].value, "");
     }
