@@ -162,7 +162,12 @@ mod tests {
         let with_lower = alloc::format!("{s}{lower}");
         assert_eq!(check(&with_upper), CrcCheck::Ok { lowercase: false });
         let has_letter = hex.iter().any(u8::is_ascii_alphabetic);
-        assert_eq!(check(&with_lower), CrcCheck::Ok { lowercase: has_letter });
+        assert_eq!(
+            check(&with_lower),
+            CrcCheck::Ok {
+                lowercase: has_letter
+            }
+        );
         assert_eq!(check("0002010102116304"), CrcCheck::Missing);
         assert_eq!(check("00020101021163040000").as_str(), "mismatch");
     }

@@ -300,7 +300,10 @@ mod tests {
 
     #[test]
     fn refuses_instead_of_truncating() {
-        let e = base().set(59, "A NAME THAT IS FAR TOO LONG FOR EMV").build().unwrap_err();
+        let e = base()
+            .set(59, "A NAME THAT IS FAR TOO LONG FOR EMV")
+            .build()
+            .unwrap_err();
         match e {
             BuildError::Invalid(i) => {
                 assert_eq!(i.code, Code::FieldLength);
@@ -313,12 +316,24 @@ mod tests {
             base().set(61, &long).build(),
             Err(BuildError::TooLong { found: 100, .. })
         ));
-        assert!(matches!(base().set(63, "ABCD").build(), Err(BuildError::Id(63))));
-        assert!(matches!(base().set(61, "").build(), Err(BuildError::Empty(_))));
+        assert!(matches!(
+            base().set(63, "ABCD").build(),
+            Err(BuildError::Id(63))
+        ));
+        assert!(matches!(
+            base().set(61, "").build(),
+            Err(BuildError::Empty(_))
+        ));
         let no_acct = MpmBuilder::new("5812", "764", "TH", "SHOP", "BANGKOK");
-        assert!(matches!(no_acct.build(), Err(BuildError::Invalid(i)) if i.code == Code::AccountMissing));
-        assert!(matches!(base().amount("0").build(), Err(BuildError::Invalid(i)) if i.code == Code::AmountInvalid));
-        assert!(matches!(base().set(55, "02").build(), Err(BuildError::Invalid(i)) if i.code == Code::FeeInconsistent));
+        assert!(
+            matches!(no_acct.build(), Err(BuildError::Invalid(i)) if i.code == Code::AccountMissing)
+        );
+        assert!(
+            matches!(base().amount("0").build(), Err(BuildError::Invalid(i)) if i.code == Code::AmountInvalid)
+        );
+        assert!(
+            matches!(base().set(55, "02").build(), Err(BuildError::Invalid(i)) if i.code == Code::FeeInconsistent)
+        );
     }
 
     #[test]

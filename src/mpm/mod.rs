@@ -16,8 +16,8 @@ mod build;
 mod validate;
 
 pub use build::{BuildError, MpmBuilder};
-pub use validate::validate;
 pub(crate) use validate::broken as report_broken;
+pub use validate::validate;
 
 use crate::currency::{self, Currency};
 use crate::tlv::{Element, TlvError, Walker};
@@ -787,7 +787,9 @@ mod tests {
         for ok in ["98.73", "98", "98.", "0.5", "100.5"] {
             assert!(is_amount(ok), "{ok}");
         }
-        for bad in ["98,73", "3 705", ".5", "0", "0.00", "", "1.2.3", "-1", "1e5"] {
+        for bad in [
+            "98,73", "3 705", ".5", "0", "0.00", "", "1.2.3", "-1", "1e5",
+        ] {
             assert!(!is_amount(bad), "{bad}");
         }
         assert_eq!(Amount::new("98.").decimals(), 0);

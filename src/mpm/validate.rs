@@ -149,7 +149,11 @@ fn text_field(
             Class::Deviation,
             path,
             offset,
-            Detail::Length { min: 1, max, found: n },
+            Detail::Length {
+                min: 1,
+                max,
+                found: n,
+            },
         );
     }
     if ans && !is_ans(v) {
@@ -534,7 +538,10 @@ fn language(report: &mut Report, path: Path, e: &Element<'_>) {
             ),
         }
     }
-    for (i, name) in [(0u8, "64.00 language preference"), (1, "64.01 alternate merchant name")] {
+    for (i, name) in [
+        (0u8, "64.00 language preference"),
+        (1, "64.01 alternate merchant name"),
+    ] {
         if !has[usize::from(i)] {
             report.push(
                 Code::FieldMissing,
