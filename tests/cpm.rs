@@ -782,3 +782,25 @@ fn exercise(text: &str) {
     }
     let _ = Cpm::decode(text);
 }
+
+#[test]
+fn ber_errors_name_their_template() {
+    // 61 { 4F ..., 9F24 declaring 40 bytes with 3 left }
+    let d = [
+        tlv(0x85, b"CPV01"),
+        vec![0x61, 15],
+        tlv(0x4F, AID5),
+        vec![0x9F, 0x24, 40, b'A', b'B', b'C'],
+    ]
+    .concat();
+    let (c, r) = cpm::decode_report(&base64_encode(&d), Mode::Strict);
+    assert!(c.is_none());
+    let i = &r.issues()[0];
+    assert_eq!(i.code.as_str(), "ber.truncated");
+    assert_eq!(i.path.to_string(), "61.9F24");
+    assert_eq!(i.offset, 21, "the value starts after 7 + 2 + 9 + 3 bytes");
+    assert!(
+        i.to_string().contains("declares 40 bytes but 3 remain"),
+        "{i}"
+    );
+}

@@ -330,7 +330,8 @@ impl Cpm {
     /// Every data object, depth first, templates before their content: path (`61.9F24`),
     /// name, value and byte offset. Binary values are upper-case hex, `an`/`ans` values
     /// text. PAN (5A) and Track 2 (57) are masked — also inside the hex of the templates
-    /// holding them — unless `reveal` is true.
+    /// holding them — unless `reveal` is true. Paths carry no index: both application
+    /// templates of a two-application payload are listed under `61`, in payload order.
     pub fn fields(&self, reveal: bool) -> Vec<Field<'_>> {
         let mut secrets: Vec<(usize, usize)> = Vec::new();
         if !reveal {

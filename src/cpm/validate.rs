@@ -96,8 +96,8 @@ pub fn validate(text: &str, report: &mut Report) -> Option<Cpm> {
             }
         },
     };
-    if let Err(e) = walk(Reader::with_limits(&data, LIMITS), Path::ROOT, report) {
-        report_ber(&e, report);
+    if let Err((e, parent)) = walk(Reader::with_limits(&data, LIMITS), Path::ROOT, report) {
+        report_ber(&e, parent, report);
         return None;
     }
     let cpm = Cpm::from_ber(data).ok()?;
@@ -105,7 +105,7 @@ pub fn validate(text: &str, report: &mut Report) -> Option<Cpm> {
     Some(cpm)
 }
 
-fn report_ber(e: &BerError, report: &mut Report) {
+fn report_ber(e: &BerError, parent: Path, report: &mut Report) {
     let detail = match *e {
         BerError::Truncated {
             declared,
@@ -124,16 +124,17 @@ fn report_ber(e: &BerError, report: &mut Report) {
         BerError::TooLarge { .. } => Detail::None,
     };
     let path = match e.tag() {
-        Some(t) => Path::one(Seg::Tag(t.value())),
-        None => Path::ROOT,
+        Some(t) => parent.child(Seg::Tag(t.value())),
+        None => parent,
     };
     report.push(e.code(), Class::Fatal, path, e.offset(), detail);
 }
 
-/// Walks the whole tree; reports non-minimal lengths as advice; returns the first error.
-fn walk(r: Reader<'_>, path: Path, report: &mut Report) -> Result<(), BerError> {
+/// Walks the whole tree; reports non-minimal lengths as advice; returns the first error and
+/// the path of the template it is in.
+fn walk(r: Reader<'_>, path: Path, report: &mut Report) -> Result<(), (BerError, Path)> {
     for t in r {
-        let t = t?;
+        let t = t.map_err(|e| (e, path))?;
         let here = path.child(Seg::Tag(t.tag.value()));
         if !t.has_minimal_length() {
             report.push(
@@ -146,10 +147,13 @@ fn walk(r: Reader<'_>, path: Path, report: &mut Report) -> Result<(), BerError> 
         }
         if t.is_constructed() && !t.value.is_empty() {
             if t.depth >= MAX_DEPTH {
-                return Err(BerError::Depth {
-                    offset: t.value_offset(),
-                    max: MAX_DEPTH,
-                });
+                return Err((
+                    BerError::Depth {
+                        offset: t.value_offset(),
+                        max: MAX_DEPTH,
+                    },
+                    here,
+                ));
             }
             walk(t.children(), here, report)?;
         }
@@ -198,13 +202,22 @@ pub fn check(cpm: &Cpm, report: &mut Report) {
     let mut other_before: Option<&Tlv<'_>> = None;
     for t in root.iter().skip(1) {
         match t.tag.value() {
-            tags::PFI => report.push(
-                Code::CpmDuplicate,
-                Class::Fatal,
-                Path::one(Seg::Tag(tags::PFI)),
-                t.offset,
-                Detail::FirstAt(pfi_seen.unwrap_or(0) as u32),
-            ),
+            tags::PFI => match pfi_seen {
+                Some(first) => report.push(
+                    Code::CpmDuplicate,
+                    Class::Fatal,
+                    Path::one(Seg::Tag(tags::PFI)),
+                    t.offset,
+                    Detail::FirstAt(first as u32),
+                ),
+                None => report.push(
+                    Code::CpmPfi,
+                    Class::Fatal,
+                    Path::one(Seg::Tag(tags::PFI)),
+                    t.offset,
+                    Detail::Text("85 must be the first data object"),
+                ),
+            },
             tags::APPLICATION_TEMPLATE | tags::COMMON_DATA_TEMPLATE => {
                 if t.tag.value() == tags::APPLICATION_TEMPLATE {
                     n61 += 1;
@@ -363,6 +376,13 @@ fn duplicates(t: &Tlv<'_>, path: Path, class: Class, report: &mut Report) {
             .get(..i)
             .and_then(|s| s.iter().find(|p| p.tag == o.tag))
         {
+            // CPM §5.1.1: a duplicate primitive is an error; a repeated template is not
+            // named there, so it is a deviation.
+            let class = if o.is_constructed() {
+                Class::Deviation
+            } else {
+                class
+            };
             report.push(
                 Code::CpmDuplicate,
                 class,
