@@ -27,6 +27,7 @@ extern crate alloc;
 
 #[cfg(feature = "json")]
 pub mod conform;
+pub mod cpm;
 pub mod crc;
 pub mod currency;
 pub mod decode;

@@ -288,6 +288,28 @@ codes! {
     UrlInstitution = "url.institution",
     /// A payment code's length is not one its wallet issues.
     PaycodeLength = "paycode.length",
+    /// A BER-TLV object runs past the end of the data (tag, length or value cut short).
+    BerTruncated = "ber.truncated",
+    /// A BER-TLV tag is malformed (longer than 4 bytes).
+    BerTag = "ber.tag",
+    /// A BER-TLV length is indefinite (0x80), too long, or not in its shortest form.
+    BerLength = "ber.length",
+    /// BER-TLV templates nest deeper than qrpay reads.
+    BerDepth = "ber.depth",
+    /// A CPM payload is not valid base64 (RFC 4648, standard alphabet, padded).
+    CpmBase64 = "cpm.base64",
+    /// A CPM payload does not start with payload format indicator 85 "CPV01".
+    CpmPfi = "cpm.pfi",
+    /// A CPM payload has no application template (61).
+    CpmTemplateMissing = "cpm.template-missing",
+    /// A CPM data object occurs twice in a template, or in both 61 and 62.
+    CpmDuplicate = "cpm.duplicate",
+    /// An application template has no AID (4F) of 5 to 16 bytes, so a POI skips it.
+    CpmAid = "cpm.aid",
+    /// CPM templates are out of the order CPM Table 3.1 gives (85, 61s, 62, then others).
+    CpmOrder = "cpm.order",
+    /// More than two 61, more than one 62, or a 62 beside a single 61.
+    CpmTemplateCount = "cpm.template-count",
 }
 
 impl fmt::Display for Code {
@@ -423,6 +445,13 @@ pub enum Detail {
     FirstAt(u32),
     /// A mandatory object is absent.
     Missing(&'static str),
+    /// A BER-TLV value declared more bytes than remain.
+    BerTruncated {
+        /// Bytes declared.
+        declared: u32,
+        /// Bytes remaining after the length.
+        remaining: u32,
+    },
     /// The amount's decimals against the currency's exponent.
     Decimals {
         /// Decimals in the amount.
@@ -569,6 +598,17 @@ impl fmt::Display for Message<'_> {
             Code::UrlScheme => "the URL uses an unexpected scheme or path",
             Code::UrlInstitution => "the institution code is not 8 digits",
             Code::PaycodeLength => "the length is not one the wallet issues",
+            Code::BerTruncated => "a BER-TLV object runs past the end of the data",
+            Code::BerTag => "a BER-TLV tag is malformed",
+            Code::BerLength => "a BER-TLV length is not a definite length qrpay reads",
+            Code::BerDepth => "BER-TLV templates nest too deeply",
+            Code::CpmBase64 => "the CPM payload is not valid base64",
+            Code::CpmPfi => "the payload format indicator (85) is not \"CPV01\" first",
+            Code::CpmTemplateMissing => "no application template (61)",
+            Code::CpmDuplicate => "the data object occurs twice",
+            Code::CpmAid => "the application template has no AID (4F) of 5 to 16 bytes",
+            Code::CpmOrder => "the template is out of order",
+            Code::CpmTemplateCount => "the number of 61/62 templates is not one CPM allows",
         };
         f.write_str(what)?;
         match i.detail {
@@ -594,6 +634,10 @@ impl fmt::Display for Message<'_> {
             Detail::Expected(e) => write!(f, ": expected {e}")?,
             Detail::FirstAt(o) => write!(f, ": first occurrence at character {o}")?,
             Detail::Missing(what) => write!(f, ": {what}")?,
+            Detail::BerTruncated {
+                declared,
+                remaining,
+            } => write!(f, ": declares {declared} bytes but {remaining} remain")?,
             Detail::Decimals { found, exponent } => {
                 write!(f, ": {found} decimals, the currency has {exponent}")?
             }

@@ -69,7 +69,10 @@ pub fn normalize_amount(amount: &str, exponent: Option<u8>) -> Cow<'_, str> {
     let plain = !int.is_empty()
         && int.bytes().all(|b| b.is_ascii_digit())
         && frac.bytes().all(|b| b.is_ascii_digit());
-    if !plain || frac.len() > usize::from(exp) || (frac.len() == usize::from(exp) && (exp > 0 || !amount.contains('.'))) {
+    if !plain
+        || frac.len() > usize::from(exp)
+        || (frac.len() == usize::from(exp) && (exp > 0 || !amount.contains('.')))
+    {
         return Cow::Borrowed(amount);
     }
     let mut s = String::with_capacity(int.len() + 1 + usize::from(exp));

@@ -17,6 +17,8 @@
 
 use core::fmt;
 
+pub mod ber;
+
 /// One data object of the EMV text grammar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Element<'a> {

@@ -1,0 +1,552 @@
+//! Reporting every problem of a CPM payload through the shared [`Report`].
+
+use super::values::{is_an, is_ans, Digits, Pan, Track2};
+use super::{decode_base64, tags, Cpm, LIMITS, MAX_DEPTH, MAX_TEXT_LEN, PFI, PREFIX};
+use crate::decode::Verdict;
+use crate::report::{Class, Code, Detail, Mode, Path, Report, Seg};
+use crate::tlv::ber::{BerError, Reader, Tlv};
+
+/// Decodes `text` as CPM in `mode` and reports everything wrong with it. The `Cpm` is there
+/// whenever base64 and BER-TLV are sound (even with a wrong PFI), for inspection; see
+/// [`verdict`].
+///
+/// ```
+/// use qrpay::{cpm, Mode, Code};
+/// let (c, r) = cpm::decode_report("hQVDUFYwMWEaTwegAAAAVVVVVw8SNFZ4kBI0WNGRIgESNF8=", Mode::Strict);
+/// assert!(r.is_empty());
+/// assert_eq!(cpm::verdict(c.as_ref()).as_str(), "intact");
+/// let (c, r) = cpm::decode_report("hQVDUFYwMWEaTwegAAAAVVVVVw8SNFZ4kBI0WNGR", Mode::Strict);
+/// assert!(r.has(Code::BerTruncated));
+/// assert_eq!(cpm::verdict(c.as_ref()).as_str(), "broken");
+/// ```
+pub fn decode_report(text: &str, mode: Mode) -> (Option<Cpm>, Report) {
+    let mut report = Report::new(mode);
+    let cpm = validate(text, &mut report);
+    (cpm, report)
+}
+
+/// `intact` when base64 and BER-TLV are sound, the PFI is 85 "CPV01" first, and at least one
+/// 61 has an AID (4F) of 5–16 bytes; else `broken`. Pass what [`decode_report`] returned.
+pub fn verdict(cpm: Option<&Cpm>) -> Verdict {
+    match cpm {
+        Some(c) if c.is_intact() => Verdict::Intact,
+        _ => Verdict::Broken,
+    }
+}
+
+/// Decodes `text` as CPM, pushing every issue to `report`; returns the payload when base64
+/// and BER-TLV are sound. Issue offsets are bytes of the decoded data, except for
+/// `input.*`, the prefix check (`cpm.pfi` at offset 0) and `cpm.base64`, which count
+/// characters of the text.
+///
+/// Issue codes: `input.empty`, `input.too-long`, `cpm.base64` (fatal; a deviation when
+/// only the padding is missing), `cpm.pfi`, `ber.truncated`, `ber.tag`, `ber.length`
+/// (fatal; advice for a non-minimal length), `ber.depth`, then those of [`check`].
+pub fn validate(text: &str, report: &mut Report) -> Option<Cpm> {
+    if text.is_empty() {
+        report.push(Code::InputEmpty, Class::Fatal, Path::ROOT, 0, Detail::None);
+        return None;
+    }
+    if text.len() > MAX_TEXT_LEN {
+        report.push(
+            Code::InputTooLong,
+            Class::Fatal,
+            Path::ROOT,
+            0,
+            Detail::Length {
+                min: 1,
+                max: MAX_TEXT_LEN as u32,
+                found: u32::try_from(text.len()).unwrap_or(u32::MAX),
+            },
+        );
+        return None;
+    }
+    if !text.starts_with(PREFIX) {
+        report.push(
+            Code::CpmPfi,
+            Class::Fatal,
+            Path::ROOT,
+            0,
+            Detail::Expected("text starting with \"hQVDUFY\" (base64 of 85 05 \"CPV\")"),
+        );
+        return None;
+    }
+    let data = match decode_base64(text, true) {
+        Ok(d) => d,
+        Err(offset) => match decode_base64(text, false) {
+            Ok(d) => {
+                report.push(
+                    Code::CpmBase64,
+                    Class::Deviation,
+                    Path::ROOT,
+                    text.len(),
+                    Detail::Text("the padding ('=') is missing or wrong"),
+                );
+                d
+            }
+            Err(_) => {
+                report.push(
+                    Code::CpmBase64,
+                    Class::Fatal,
+                    Path::ROOT,
+                    offset,
+                    Detail::Expected("standard base64 (A-Z a-z 0-9 + /, '=' padding)"),
+                );
+                return None;
+            }
+        },
+    };
+    if let Err((e, parent)) = walk(Reader::with_limits(&data, LIMITS), Path::ROOT, report) {
+        report_ber(&e, parent, report);
+        return None;
+    }
+    let cpm = Cpm::from_ber(data).ok()?;
+    check(&cpm, report);
+    Some(cpm)
+}
+
+fn report_ber(e: &BerError, parent: Path, report: &mut Report) {
+    let detail = match *e {
+        BerError::Truncated {
+            declared,
+            remaining,
+            ..
+        } => Detail::BerTruncated {
+            declared: u32::try_from(declared).unwrap_or(u32::MAX),
+            remaining: u32::try_from(remaining).unwrap_or(u32::MAX),
+        },
+        BerError::TagTruncated { .. } => Detail::Text("the data ends inside a tag"),
+        BerError::TagTooLong { .. } => Detail::Text("a tag of more than 4 bytes"),
+        BerError::LengthTruncated { .. } => Detail::Text("the data ends inside a length"),
+        BerError::LengthIndefinite { .. } => Detail::Text("indefinite length 0x80"),
+        BerError::LengthTooLong { .. } => Detail::Text("a length of more than 4 bytes"),
+        BerError::Depth { .. } => Detail::Text("more than 8 levels"),
+        BerError::TooLarge { .. } => Detail::None,
+    };
+    let path = match e.tag() {
+        Some(t) => parent.child(Seg::Tag(t.value())),
+        None => parent,
+    };
+    report.push(e.code(), Class::Fatal, path, e.offset(), detail);
+}
+
+/// Walks the whole tree; reports non-minimal lengths as advice; returns the first error and
+/// the path of the template it is in.
+// The error carries the path by value so that the error path stays allocation-free.
+#[allow(clippy::result_large_err)]
+fn walk(r: Reader<'_>, path: Path, report: &mut Report) -> Result<(), (BerError, Path)> {
+    for t in r {
+        let t = t.map_err(|e| (e, path))?;
+        let here = path.child(Seg::Tag(t.tag.value()));
+        if !t.has_minimal_length() {
+            report.push(
+                Code::BerLength,
+                Class::Advice,
+                here,
+                t.offset,
+                Detail::Text("the length is not in its shortest form"),
+            );
+        }
+        if t.is_constructed() && !t.value.is_empty() {
+            if t.depth >= MAX_DEPTH {
+                return Err((
+                    BerError::Depth {
+                        offset: t.value_offset(),
+                        max: MAX_DEPTH,
+                    },
+                    here,
+                ));
+            }
+            walk(t.children(), here, report)?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks the content of a decoded payload against CPM v1.1 and pushes what is wrong:
+///
+/// * `cpm.pfi` (fatal): the first object is not 85 "CPV01";
+/// * `cpm.template-missing` (fatal): no 61;
+/// * `cpm.template-count` (deviation): more than two 61, more than one 62, or a 62 with one 61;
+/// * `cpm.order` (deviation): another object before a 61 or 62;
+/// * `cpm.aid` (fatal when no 61 is left usable, else deviation): 4F missing or not 5–16 bytes;
+/// * `cpm.duplicate` (fatal): an object twice in a 61 or 62, or in both a 61 and the 62,
+///   or 85 twice; (deviation) twice inside a transparent template;
+/// * `field.missing` (deviation): neither 57 nor 5A for an application (CPM v1.1 Table 6.1);
+/// * `field.length` / `field.format` (deviation): an Annex A object of the wrong length or
+///   format, wherever it appears.
+pub fn check(cpm: &Cpm, report: &mut Report) {
+    let root: alloc::vec::Vec<Tlv<'_>> = cpm.objects().collect();
+    let mut pfi_seen: Option<usize> = None;
+    match root.first() {
+        Some(t) if t.tag.value() == tags::PFI => {
+            pfi_seen = Some(t.offset);
+            if t.value != PFI.as_bytes() {
+                report.push(
+                    Code::CpmPfi,
+                    Class::Fatal,
+                    Path::one(Seg::Tag(tags::PFI)),
+                    t.offset,
+                    Detail::Expected("\"CPV01\""),
+                );
+            }
+        }
+        first => report.push(
+            Code::CpmPfi,
+            Class::Fatal,
+            Path::ROOT,
+            first.map_or(0, |t| t.offset),
+            Detail::Missing("85 \"CPV01\" must be the first data object"),
+        ),
+    }
+    let mut n61 = 0usize;
+    let mut n62 = 0usize;
+    let mut other_before: Option<&Tlv<'_>> = None;
+    for t in root.iter().skip(1) {
+        match t.tag.value() {
+            tags::PFI => match pfi_seen {
+                Some(first) => report.push(
+                    Code::CpmDuplicate,
+                    Class::Fatal,
+                    Path::one(Seg::Tag(tags::PFI)),
+                    t.offset,
+                    Detail::FirstAt(first as u32),
+                ),
+                None => report.push(
+                    Code::CpmPfi,
+                    Class::Fatal,
+                    Path::one(Seg::Tag(tags::PFI)),
+                    t.offset,
+                    Detail::Text("85 must be the first data object"),
+                ),
+            },
+            tags::APPLICATION_TEMPLATE | tags::COMMON_DATA_TEMPLATE => {
+                if t.tag.value() == tags::APPLICATION_TEMPLATE {
+                    n61 += 1;
+                } else {
+                    n62 += 1;
+                }
+                if let Some(o) = other_before.take() {
+                    report.push(
+                        Code::CpmOrder,
+                        Class::Deviation,
+                        Path::one(Seg::Tag(o.tag.value())),
+                        o.offset,
+                        Detail::Text("other templates come after the 61 and 62 templates"),
+                    );
+                }
+            }
+            _ => {
+                if other_before.is_none() {
+                    other_before = Some(t);
+                }
+            }
+        }
+    }
+    // The first object may be a 61 when the PFI is missing.
+    if root
+        .first()
+        .is_some_and(|t| t.tag.value() == tags::APPLICATION_TEMPLATE)
+    {
+        n61 += 1;
+    }
+    if n61 == 0 {
+        report.push(
+            Code::CpmTemplateMissing,
+            Class::Fatal,
+            Path::ROOT,
+            0,
+            Detail::Missing("61"),
+        );
+    }
+    let count_issue = if n61 > 2 {
+        Some("at most two application templates (61)")
+    } else if n62 > 1 {
+        Some("at most one common data template (62)")
+    } else if n62 == 1 && n61 == 1 {
+        Some("a common data template (62) goes with two application templates")
+    } else {
+        None
+    };
+    if let Some(why) = count_issue {
+        report.push(
+            Code::CpmTemplateCount,
+            Class::Deviation,
+            Path::ROOT,
+            0,
+            Detail::Text(why),
+        );
+    }
+    let usable = cpm
+        .application_templates()
+        .filter(|t| t.usable_aid().is_some())
+        .count();
+    let common = cpm.common_data();
+    for (i, t) in root.iter().enumerate() {
+        let path = Path::one(Seg::Tag(t.tag.value()));
+        match t.tag.value() {
+            tags::APPLICATION_TEMPLATE => {
+                let app = super::Template(*t);
+                let aid_class = if usable > 0 {
+                    Class::Deviation
+                } else {
+                    Class::Fatal
+                };
+                match app.get(tags::AID) {
+                    None => report.push(
+                        Code::CpmAid,
+                        aid_class,
+                        path,
+                        t.offset,
+                        Detail::Missing("4F"),
+                    ),
+                    Some(a) if !(5..=16).contains(&a.value.len()) => report.push(
+                        Code::CpmAid,
+                        aid_class,
+                        path.child(Seg::Tag(tags::AID)),
+                        a.offset,
+                        Detail::Length {
+                            min: 5,
+                            max: 16,
+                            found: a.value.len() as u32,
+                        },
+                    ),
+                    Some(_) => {}
+                }
+                check_template(t, path, tags::APPLICATION_TRANSPARENT, report);
+                let has_account = |x: &super::Template<'_>| {
+                    x.get(tags::TRACK2).is_some() || x.get(tags::PAN).is_some()
+                };
+                if !has_account(&app) && !common.as_ref().is_some_and(has_account) {
+                    report.push(
+                        Code::FieldMissing,
+                        Class::Deviation,
+                        path,
+                        t.offset,
+                        Detail::Missing("57 (Track 2) or 5A (PAN)"),
+                    );
+                }
+                if let Some(c) = common {
+                    for o in c.objects() {
+                        if o.tag.value() == tags::COMMON_TRANSPARENT {
+                            continue;
+                        }
+                        if app.get(o.tag.value()).is_some() {
+                            report.push(
+                                Code::CpmDuplicate,
+                                Class::Fatal,
+                                Path::one(Seg::Tag(tags::COMMON_DATA_TEMPLATE))
+                                    .child(Seg::Tag(o.tag.value())),
+                                o.offset,
+                                Detail::Text("the object is in both 61 and 62"),
+                            );
+                        }
+                    }
+                }
+            }
+            tags::COMMON_DATA_TEMPLATE => {
+                check_template(t, path, tags::COMMON_TRANSPARENT, report);
+            }
+            tags::PFI if i == 0 => {}
+            _ if t.is_constructed() => check_objects(t, path, report),
+            _ => check_value(t, path, report),
+        }
+    }
+}
+
+/// A 61 or 62: duplicates are fatal among its own objects; its transparent template's
+/// duplicates are deviations.
+fn check_template(t: &Tlv<'_>, path: Path, transparent: u32, report: &mut Report) {
+    duplicates(t, path, Class::Fatal, report);
+    for o in t.children().map_while(Result::ok) {
+        let p = path.child(Seg::Tag(o.tag.value()));
+        if o.tag.value() == transparent {
+            duplicates(&o, p, Class::Deviation, report);
+            check_objects(&o, p, report);
+        } else if o.is_constructed() {
+            check_objects(&o, p, report);
+        } else {
+            check_value(&o, p, report);
+        }
+    }
+}
+
+fn duplicates(t: &Tlv<'_>, path: Path, class: Class, report: &mut Report) {
+    let objs: alloc::vec::Vec<Tlv<'_>> = t.children().map_while(Result::ok).collect();
+    for (i, o) in objs.iter().enumerate() {
+        if let Some(first) = objs
+            .get(..i)
+            .and_then(|s| s.iter().find(|p| p.tag == o.tag))
+        {
+            // CPM §5.1.1: a duplicate primitive is an error; a repeated template is not
+            // named there, so it is a deviation.
+            let class = if o.is_constructed() {
+                Class::Deviation
+            } else {
+                class
+            };
+            report.push(
+                Code::CpmDuplicate,
+                class,
+                path.child(Seg::Tag(o.tag.value())),
+                o.offset,
+                Detail::FirstAt(first.offset as u32),
+            );
+        }
+    }
+}
+
+/// Checks every primitive inside a constructed object, recursively.
+fn check_objects(t: &Tlv<'_>, path: Path, report: &mut Report) {
+    for o in t.children().map_while(Result::ok) {
+        let p = path.child(Seg::Tag(o.tag.value()));
+        if o.is_constructed() {
+            if o.depth < MAX_DEPTH {
+                check_objects(&o, p, report);
+            }
+        } else {
+            check_value(&o, p, report);
+        }
+    }
+}
+
+/// Length and format of one Annex A / cryptogram data object.
+fn check_value(t: &Tlv<'_>, path: Path, report: &mut Report) {
+    let v = t.value;
+    let n = v.len();
+    let mut length = |min: usize, max: usize| {
+        if n < min || n > max {
+            report.push(
+                Code::FieldLength,
+                Class::Deviation,
+                path,
+                t.offset,
+                Detail::Length {
+                    min: min as u32,
+                    max: max as u32,
+                    found: n as u32,
+                },
+            );
+        }
+    };
+    let format: Option<(bool, &'static str)> = match t.tag.value() {
+        tags::LABEL => {
+            length(1, 16);
+            Some((
+                v.iter().all(|c| c.is_ascii_alphanumeric() || *c == b' '),
+                "letters, digits and spaces",
+            ))
+        }
+        tags::TRACK2 => {
+            length(1, super::TRACK2_MAX_BYTES);
+            Some((
+                Track2::parse(v).is_some_and(|t2| {
+                    t2.expiry()
+                        .get(2..)
+                        .and_then(|m| m.parse::<u8>().ok())
+                        .is_some_and(|m| (1..=12).contains(&m))
+                }),
+                "PAN, D, YYMM, service code, discretionary digits, F pad",
+            ))
+        }
+        tags::PAN => {
+            length(1, 10);
+            Some((Pan::from_cn(v).is_some(), "up to 19 digits padded with F"))
+        }
+        tags::CARDHOLDER_NAME => {
+            length(2, 26);
+            Some((is_ans(v), "printable ASCII (ans)"))
+        }
+        tags::LANGUAGE => {
+            length(2, 8);
+            Some((is_an(v) && n % 2 == 0, "1 to 4 two-letter ISO 639-1 codes"))
+        }
+        tags::ISSUER_URL => {
+            length(1, usize::MAX);
+            Some((is_ans(v), "printable ASCII (ans)"))
+        }
+        tags::APP_VERSION | tags::ATC | tags::AIP => {
+            length(2, 2);
+            None
+        }
+        tags::TOKEN_REQUESTOR_ID => {
+            length(6, 6);
+            Some((
+                Digits::<11>::from_bcd(v, true).is_some(),
+                "11 BCD digits after a 0 nibble",
+            ))
+        }
+        tags::PAR => {
+            length(29, 29);
+            Some((
+                v.iter()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()),
+                "upper-case letters and digits",
+            ))
+        }
+        tags::PAN_LAST4 => {
+            length(2, 2);
+            Some((Digits::<4>::from_bcd(v, false).is_some(), "4 BCD digits"))
+        }
+        tags::PAN_SEQUENCE => {
+            length(1, 1);
+            Some((Digits::<2>::from_bcd(v, false).is_some(), "2 BCD digits"))
+        }
+        tags::CRYPTOGRAM => {
+            length(8, 8);
+            None
+        }
+        tags::CID => {
+            length(1, 1);
+            None
+        }
+        tags::IAD => {
+            length(1, 32);
+            None
+        }
+        tags::UNPREDICTABLE_NUMBER => {
+            length(4, 4);
+            None
+        }
+        _ => None,
+    };
+    if let Some((false, what)) = format {
+        report.push(
+            Code::FieldFormat,
+            Class::Deviation,
+            path,
+            t.offset,
+            Detail::Expected(what),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(text: &str) -> alloc::vec::Vec<&'static str> {
+        let (_, r) = decode_report(text, Mode::Strict);
+        let mut v: alloc::vec::Vec<_> = r.issues().iter().map(|i| i.code.as_str()).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    #[test]
+    fn annex_examples_are_clean() {
+        assert!(codes("hQVDUFYwMWEaTwegAAAAVVVVVw8SNFZ4kBI0WNGRIgESNF8=").is_empty());
+        assert!(codes("hQVDUFYwMWETTwegAAAAVVVVUAhQcm9kdWN0MWETTwegAAAAZmZmUAhQcm9kdWN0MmJJWggSNFZ4kBI0WF8gDkNBUkRIT0xERVIvRU1WXy0IcnVlc2RlZW5kIZ8QBwYBCgMAAACfJghYT9OF+iNLzJ82AgABnzcEbVjvEw==").is_empty());
+    }
+
+    #[test]
+    fn missing_padding_is_a_deviation() {
+        let (c, r) = decode_report(
+            "hQVDUFYwMWEaTwegAAAAVVVVVw8SNFZ4kBI0WNGRIgESNF8",
+            Mode::Lenient,
+        );
+        assert!(c.is_some());
+        assert!(r.has(Code::CpmBase64));
+        assert!(!r.has_errors());
+    }
+}
