@@ -99,6 +99,8 @@ pub enum View<'a> {
     Mpm(Mpm<'a>),
     /// A non-EMV format.
     Format(Format<'a>),
+    /// An EMV CPM payload whose base64 and BER-TLV are sound.
+    Cpm(crate::cpm::Cpm),
     /// Nothing could be read (or, for a wrapped payload that had to be percent-decoded, see
     /// [`Decoded::inner`]).
     None,
@@ -145,6 +147,14 @@ impl<'a> Decoded<'a> {
     pub fn mpm(&self) -> Option<&Mpm<'a>> {
         match &self.view {
             View::Mpm(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The CPM view.
+    pub fn cpm(&self) -> Option<&crate::cpm::Cpm> {
+        match &self.view {
+            View::Cpm(c) => Some(c),
             _ => None,
         }
     }
@@ -254,6 +264,7 @@ pub fn decode_with(text: &str, opts: Options) -> Decoded<'_> {
             }
         },
         Guess::Mpm => decode_mpm(text, report),
+        Guess::Cpm => decode_cpm(text, opts.mode),
         Guess::Unknown => {
             report.push(Code::KindUnknown, Class::Fatal, Path::ROOT, 0, Detail::None);
             unknown(text, report)
@@ -307,6 +318,39 @@ fn decode_format<'a>(text: &'a str, f: Format<'a>, mut report: Report) -> Decode
         crc: None,
         verdict,
         view: View::Format(f),
+        report,
+        schemes: set,
+        wrapper: None,
+        inner: None,
+    }
+}
+
+fn decode_cpm(text: &str, mode: Mode) -> Decoded<'_> {
+    let (cpm, report) = crate::cpm::decode_report(text, mode);
+    let verdict = crate::cpm::verdict(cpm.as_ref());
+    let mut set = SchemeSet::EMPTY;
+    if let Some(c) = &cpm {
+        for t in c.application_templates() {
+            if let Some(aid) = t.aid() {
+                let mut hex = [0u8; 32];
+                let n = aid.len().min(16);
+                for (i, b) in aid.iter().take(n).enumerate() {
+                    let d = crate::crc::to_hex(u16::from(*b));
+                    hex[2 * i] = d[2];
+                    hex[2 * i + 1] = d[3];
+                }
+                if let Ok(h) = core::str::from_utf8(&hex[..2 * n]) {
+                    set.extend(schemes::schemes_of_cpm_aid(h));
+                }
+            }
+        }
+    }
+    Decoded {
+        text,
+        kind: Kind::EmvCpm,
+        crc: None,
+        verdict,
+        view: cpm.map_or(View::None, View::Cpm),
         report,
         schemes: set,
         wrapper: None,

@@ -37,11 +37,83 @@ pub fn field(f: &Field<'_>) -> Value {
     })
 }
 
-/// The fields of a decoded payload.
-pub fn fields<'a>(d: &Decoded<'a>, _opts: JsonOptions) -> Vec<Field<'a>> {
+/// The fields of a decoded payload (for a wrapped payload, those of the payload inside).
+pub fn fields<'d>(d: &'d Decoded<'_>, opts: JsonOptions) -> Vec<Field<'d>> {
     match &d.view {
         View::Mpm(m) => m.fields(),
-        _ => Vec::new(),
+        View::Format(f) => f.fields(),
+        View::Cpm(c) => c.fields(opts.reveal),
+        View::None => match &d.inner {
+            // A wrapped payload that had to be percent-decoded: read it again.
+            Some(inner) => fields(&crate::decode_with(inner, Default::default()), opts)
+                .into_iter()
+                .map(|f| Field {
+                    path: f.path,
+                    name: f.name,
+                    value: alloc::borrow::Cow::Owned(f.value.into_owned()),
+                    offset: f.offset,
+                })
+                .collect(),
+            None => Vec::new(),
+        },
+    }
+}
+
+/// The payment view as JSON (`null` members are left out).
+pub fn request(r: &crate::request::PaymentRequest<'_>) -> Value {
+    let mut o = Map::new();
+    let mut put = |k: &str, v: Option<&str>| {
+        if let Some(v) = v {
+            o.insert(k.into(), v.into());
+        }
+    };
+    put("payee_name", r.payee_name.as_deref());
+    put("payee_city", r.payee_city.as_deref());
+    put("account", r.account.as_deref());
+    put("amount", r.amount.as_deref());
+    put("currency", r.currency);
+    put("reference", r.reference.as_deref());
+    put("initiation", r.initiation);
+    put("country", r.country.as_deref());
+    if let Some(e) = &r.expiry {
+        o.insert("expiry".into(), expiry(e));
+    }
+    o.insert(
+        "networks".into(),
+        r.networks
+            .iter()
+            .map(|n| {
+                json!({
+                    "path": n.path,
+                    "identifier": n.identifier,
+                    "schemes": n.schemes.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+                })
+            })
+            .collect(),
+    );
+    Value::Object(o)
+}
+
+fn expiry(e: &crate::schemes::Expiry) -> Value {
+    use crate::schemes::Expiry;
+    match *e {
+        Expiry::Date(d) => alloc::format!("{:04}-{:02}-{:02}", d.year, d.month, d.day).into(),
+        Expiry::DateTime {
+            date,
+            hour,
+            minute,
+            second,
+        } => alloc::format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+            date.year,
+            date.month,
+            date.day,
+            hour,
+            minute,
+            second
+        )
+        .into(),
+        Expiry::EpochMillis(ms) => json!({ "epoch_ms": ms }),
     }
 }
 
@@ -63,7 +135,10 @@ pub fn to_value(d: &Decoded<'_>, opts: JsonOptions) -> Value {
         d.crc.map_or(Value::Null, |c| c.as_str().into()),
     );
     o.insert("valid".into(), d.is_valid().into());
-    o.insert("schemes".into(), Value::Array(Vec::new()));
+    o.insert(
+        "schemes".into(),
+        d.schemes.iter().map(|s| Value::from(s.as_str())).collect(),
+    );
     o.insert(
         "issues".into(),
         d.report.issues().iter().map(issue).collect(),
@@ -95,5 +170,6 @@ pub fn invalid_input(message: &str, mode: crate::Mode) -> Value {
             "message": alloc::format!("the input is not a payload: {message}"),
         }],
         "fields": [],
+        "request": null,
     })
 }

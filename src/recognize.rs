@@ -1,6 +1,7 @@
 //! What kind of code a text is, decided from its shape before any parsing.
 //!
-//! The order matters: deep links that carry an EMV payload first, then the non-EMV formats
+//! The order matters: deep links that carry an EMV payload first, then EMV CPM (base64 that
+//! starts `hQV`, the encoding of tag 85 with length 5), then the non-EMV formats
 //! (URL schemes, `BCD`, `SPC`, numeric payment codes by prefix and length), then EMV MPM.
 //! A text is taken for MPM only when it looks like one: it starts with `00` and two digits
 //! (the payload format indicator), or its first two data objects walk, or it ends with a CRC
@@ -30,6 +31,8 @@ pub enum Guess<'a> {
     Format(FormatKind),
     /// EMV merchant-presented mode.
     Mpm,
+    /// EMV consumer-presented mode: base64 starting `hQV` (tag 85, length 5).
+    Cpm,
     /// None of these.
     Unknown,
 }
@@ -60,6 +63,9 @@ pub fn guess(text: &str) -> Guess<'_> {
     }
     if let Some(w) = wrapper::unwrap(text) {
         return Guess::Wrapped(w);
+    }
+    if text.starts_with("hQV") {
+        return Guess::Cpm;
     }
     if let Some(k) = formats::detect(text) {
         return Guess::Format(k);

@@ -2,10 +2,16 @@
 //! scanned.
 //!
 //! ```
-//! let d = qrpay::decode("00020101021229370016A000000677010111011300668123456785802TH5303764540550.0063048AB8");
-//! # let d = qrpay::decode(&qrpay::mpm::MpmBuilder::empty().static_code()
-//! #     .account_template(29, &[(0, "A000000677010111"), (1, "0066812345678")])
-//! #     .set(53, "764").set(58, "TH").amount("50").build_lenient().unwrap());
+//! // A PromptPay code (as PromptPay emits them: no 52, 59, 60) asking for 50 baht.
+//! let payload = qrpay::mpm::MpmBuilder::empty()
+//!     .static_code()
+//!     .account_template(29, &[(0, "A000000677010111"), (1, "0066812345678")])
+//!     .set(53, "764")
+//!     .set(58, "TH")
+//!     .amount("50")
+//!     .build_lenient()
+//!     .unwrap();
+//! let d = qrpay::decode(&payload);
 //! let r = qrpay::request::of(&d).unwrap();
 //! assert_eq!(r.amount.as_deref(), Some("50.00")); // written with the currency's 2 decimals
 //! assert_eq!(r.currency, Some("THB"));

@@ -17,7 +17,7 @@ fn mpm_rows_get_their_labelled_verdict_and_crc() {
     let mut checked = 0;
     let mut wrong = Vec::new();
     for r in rows() {
-        if r["kind"] != "emv-mpm" || r.get("wrapped").is_some() {
+        if r["kind"] != "emv-mpm" {
             continue;
         }
         let p = r["payload"].as_str().expect("payload");
@@ -38,7 +38,8 @@ fn mpm_rows_get_their_labelled_verdict_and_crc() {
             }
             // The verdict's tlv half: a broken root walk is reported as such.
             let tlv_ok = r["tlv_ok"].as_bool().expect("tlv_ok");
-            assert_eq!(d.mpm().is_some(), tlv_ok, "{p}");
+            let walks = d.mpm().is_some() || d.inner.is_some();
+            assert_eq!(walks, tlv_ok, "{p}");
         }
         checked += 1;
     }
@@ -83,4 +84,33 @@ fn annex_example_with_chinese_text_decodes() {
     let lang = m.language().expect("64");
     assert_eq!(lang.merchant_name(), Some("最佳运输"));
     assert_eq!(lang.merchant_city(), Some("北京"));
+}
+
+#[test]
+fn every_row_gets_its_labelled_kind_and_schemes() {
+    let mut wrong = Vec::new();
+    let mut with_ids = 0;
+    for r in rows() {
+        let p = r["payload"].as_str().expect("payload");
+        let want = r["kind"].as_str().expect("kind");
+        let want = if want == "other" { "unknown" } else { want };
+        let d = qrpay::decode(p);
+        if d.kind.as_str() != want {
+            wrong.push(format!("{p}: kind {}, labelled {want}", d.kind.as_str()));
+        }
+        if let Some(ids) = r.get("scheme_ids").and_then(Value::as_array) {
+            with_ids += 1;
+            for id in ids {
+                let id = id.as_str().expect("scheme id");
+                let s = qrpay::schemes::SchemeId::from_str_opt(id)
+                    .unwrap_or_else(|| panic!("unknown scheme id {id} in the corpus"));
+                if !d.schemes.contains(s) {
+                    let got: Vec<_> = d.schemes.iter().map(|s| s.as_str()).collect();
+                    wrong.push(format!("{p}: schemes {got:?} lack {id}"));
+                }
+            }
+        }
+    }
+    assert!(with_ids >= 40, "only {with_ids} rows with scheme ids");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

@@ -39,11 +39,13 @@ def emv(objs, crc=True, lower=False):
     return s
 
 
-PROMPTPAY = (29, [(0, "A000000677010111"), (1, "0066812345678")])
+# A scheme-neutral account (a reverse-domain GUID no national profile claims), so that only
+# the EMV rules apply; scheme profiles have their own vectors under vectors/schemes/.
+ACCOUNT = (29, [(0, "com.example.pay"), (1, "MERCHANT0001")])
 BASE = [
     (0, "01"),
     (1, "11"),
-    PROMPTPAY,
+    ACCOUNT,
     (52, "5812"),
     (53, "764"),
     (58, "TH"),
@@ -117,7 +119,7 @@ def handmade():
     v = []
     base = emv(BASE)
     v.append(hand("base-valid", base, [], verdict="intact", crc="ok",
-                  fields={"29.00": "A000000677010111", "59": "SOMCHAI SHOP"}))
+                  fields={"29.00": "com.example.pay", "59": "SOMCHAI SHOP"}))
     v.append(hand("base-valid-lenient", base, [], mode="lenient", verdict="intact"))
     # CRC
     bad = base[:-4] + ("0000" if base[-4:] != "0000" else "0001")

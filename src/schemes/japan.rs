@@ -19,3 +19,8 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
     expect_currency(m, report, &["392"], "392 (JPY)");
     expect_country(m, report, &["JP"], "JP");
 }
+
+/// AIDs seen in JPQR consumer-presented codes. Weakly sourced: the JPQR CPM test sample of
+/// `kenmaz/JPQRReader` (`CPMDecoderTests.swift`) carries `A000000065039202` under the JCB RID;
+/// no public JPQR CPM specification was found to confirm the list.
+pub const CPM_AIDS: &[&str] = &["A000000065039202"];

@@ -286,6 +286,16 @@ pub fn schemes_of_guid(guid: &str) -> SchemeSet {
     set
 }
 
+/// The schemes the AID (tag 4F, in hex) of a consumer-presented code names: its network by
+/// RID, plus profiles known by their AID (JPQR).
+pub fn schemes_of_cpm_aid(aid_hex: &str) -> SchemeSet {
+    let mut set = schemes_of_guid(aid_hex);
+    if japan::CPM_AIDS.iter().any(|a| starts_ic(aid_hex, a)) {
+        set.insert(SchemeId::Jpqr);
+    }
+    set
+}
+
 /// The schemes a primitive merchant account (IDs 02–25) names, without context.
 pub fn schemes_of_primitive(id: u8) -> SchemeSet {
     match id {
