@@ -144,6 +144,18 @@ pub fn to_value(d: &Decoded<'_>, opts: JsonOptions) -> Value {
         d.report.issues().iter().map(issue).collect(),
     );
     o.insert("fields".into(), fields(d, opts).iter().map(field).collect());
+    let req = match &d.inner {
+        Some(inner) => crate::request::of(&crate::decode_with(inner, Default::default()))
+            .map(|r| request(&r)),
+        None => crate::request::of(d).map(|r| request(&r)),
+    };
+    o.insert("request".into(), req.unwrap_or(Value::Null));
+    if let Some(w) = &d.wrapper {
+        o.insert(
+            "wrapper".into(),
+            json!({ "scheme": w.scheme, "param": w.param, "offset": w.offset }),
+        );
+    }
     Value::Object(o)
 }
 
