@@ -23,7 +23,10 @@ impl Rng {
     }
 }
 
-const ALPHABET: &[char] = &['0', '1', '2', '5', '6', '9', 'A', 'F', 'a', '.', '*', ' ', '\n', '%', '=', '&', '最', 'é', '\u{0}'];
+const ALPHABET: &[char] = &[
+    '0', '1', '2', '5', '6', '9', 'A', 'F', 'a', '.', '*', ' ', '\n', '%', '=', '&', '最', 'é',
+    '\u{0}',
+];
 
 fn mutate(rng: &mut Rng, s: &str) -> String {
     let mut c: Vec<char> = s.chars().collect();
@@ -73,7 +76,11 @@ fn main() {
     for i in 0..count {
         let base = &corpus[i % corpus.len()];
         let p = mutate(&mut rng, base);
-        let mode = if i % 2 == 0 { Mode::Strict } else { Mode::Lenient };
+        let mode = if i % 2 == 0 {
+            Mode::Strict
+        } else {
+            Mode::Lenient
+        };
         let d = decode_with(&p, Options { mode });
         intact += usize::from(d.is_intact());
         if i % 64 == 0 {

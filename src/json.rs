@@ -145,8 +145,9 @@ pub fn to_value(d: &Decoded<'_>, opts: JsonOptions) -> Value {
     );
     o.insert("fields".into(), fields(d, opts).iter().map(field).collect());
     let req = match &d.inner {
-        Some(inner) => crate::request::of(&crate::decode_with(inner, Default::default()))
-            .map(|r| request(&r)),
+        Some(inner) => {
+            crate::request::of(&crate::decode_with(inner, Default::default())).map(|r| request(&r))
+        }
         None => crate::request::of(d).map(|r| request(&r)),
     };
     o.insert("request".into(), req.unwrap_or(Value::Null));

@@ -114,3 +114,41 @@ fn every_row_gets_its_labelled_kind_and_schemes() {
     assert!(with_ids >= 40, "only {with_ids} rows with scheme ids");
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+#[test]
+fn payment_view_of_real_codes() {
+    // The Thai bill-payment sample: values read off the payload text by hand.
+    let thai = "00020101021230640016A00000067701011201150999999999999900207CUST0010310INV202400152045812530376454071500.005802TH5912SOMCHAI SHOP6007BANGKOK62060702T163046631";
+    let d = qrpay::decode(thai);
+    let v = qrpay::json::to_value(&d, Default::default());
+    let r = &v["request"];
+    assert_eq!(r["payee_name"], "SOMCHAI SHOP");
+    assert_eq!(r["payee_city"], "BANGKOK");
+    assert_eq!(r["amount"], "1500.00");
+    assert_eq!(r["currency"], "THB");
+    assert_eq!(r["country"], "TH");
+    assert_eq!(r["initiation"], "dynamic");
+    assert_eq!(r["networks"][0]["path"], "30");
+    assert_eq!(r["networks"][0]["identifier"], "A000000677010112");
+    let schemes = r["networks"][0]["schemes"].as_array().expect("schemes");
+    assert!(schemes.iter().any(|s| s == "thaiqr-bill"), "{schemes:?}");
+
+    // A UPI link: amount written with INR's two decimals.
+    let d =
+        qrpay::decode("upi://pay?pa=merchant@okicici&pn=Test%20Shop&am=250.5&cu=INR&tn=Order%2042");
+    let v = qrpay::json::to_value(&d, Default::default());
+    assert_eq!(v["request"]["payee_name"], "Test Shop");
+    assert_eq!(v["request"]["amount"], "250.50");
+    assert_eq!(v["request"]["currency"], "INR");
+    assert_eq!(v["request"]["account"], "merchant@okicici");
+
+    // The wrapped QPay code: the request describes the payload inside the link.
+    let wrapped = rows()
+        .into_iter()
+        .find(|r| r.get("wrapped").is_some())
+        .expect("a wrapped row");
+    let d = qrpay::decode(wrapped["payload"].as_str().expect("payload"));
+    let v = qrpay::json::to_value(&d, Default::default());
+    assert_eq!(v["wrapper"]["param"], "qPay_QRcode");
+    assert_eq!(v["request"]["currency"], "MNT");
+}
