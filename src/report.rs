@@ -715,6 +715,11 @@ impl Report {
         self.issues.iter().all(|i| i.class == Class::Advice)
     }
 
+    /// The first issue that would be an error in strict mode (what a builder refuses).
+    pub fn first_strict_error(&self) -> Option<&Issue> {
+        self.issues.iter().find(|i| i.class != Class::Advice)
+    }
+
     /// True when an issue with `code` was reported.
     pub fn has(&self, code: Code) -> bool {
         self.issues.iter().any(|i| i.code == code)

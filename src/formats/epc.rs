@@ -28,7 +28,7 @@ use super::{
     is_nonzero, split_lines, IbanCheck, Line, NotFormat, Payment,
 };
 use crate::fields::Field;
-use crate::report::{Class, Code, Detail, Issue, Mode, Path, Report, Seg};
+use crate::report::{Class, Code, Detail, Issue, Path, Report, Seg};
 
 /// The most bytes an EPC payload may have (QR version 13, error correction M).
 pub const MAX_BYTES: usize = 331;
@@ -532,13 +532,8 @@ impl EpcBuilder {
     /// Writes the payload; refuses one that would not pass strict validation.
     pub fn build(&self) -> Result<String, BuildError> {
         let out = self.build_unchecked()?;
-        let mut report = Report::new(Mode::Strict);
-        match parse(&out) {
-            Ok(e) => e.validate(&mut report),
-            Err(_) => report.push(Code::KindUnknown, Class::Fatal, Path::ROOT, 0, Detail::None),
-        }
-        if let Some(i) = report.issues().iter().find(|i| i.class != Class::Advice) {
-            return Err(BuildError::Invalid(alloc::boxed::Box::new(*i)));
+        if let Some(i) = super::strict_refusal(parse(&out), |v, r| v.validate(r)) {
+            return Err(BuildError::Invalid(alloc::boxed::Box::new(i)));
         }
         Ok(out)
     }
@@ -547,6 +542,7 @@ impl EpcBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::Mode;
 
     fn codes(text: &str) -> Vec<&'static str> {
         let mut r = Report::new(Mode::Strict);

@@ -24,7 +24,7 @@ use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
 use crate::fields::Field;
-use crate::report::Report;
+use crate::report::{Issue, Report};
 
 pub mod epc;
 pub mod paycode;
@@ -184,6 +184,26 @@ pub fn parse(text: &str) -> Option<Format<'_>> {
         }
         FormatKind::Paycode => Format::Paycode(paycode::parse(text).ok()?),
     })
+}
+
+/// Parses a payload a builder just wrote and validates it strictly: the first issue that
+/// would be an error in strict mode, which the builder then refuses.
+pub(crate) fn strict_refusal<T>(
+    parsed: Result<T, NotFormat>,
+    validate: impl FnOnce(&T, &mut Report),
+) -> Option<Issue> {
+    let mut report = Report::new(crate::Mode::Strict);
+    match parsed {
+        Ok(v) => validate(&v, &mut report),
+        Err(_) => report.push(
+            crate::Code::KindUnknown,
+            crate::report::Class::Fatal,
+            crate::Path::ROOT,
+            0,
+            crate::report::Detail::None,
+        ),
+    }
+    report.first_strict_error().copied()
 }
 
 /// Why a text could not be read as a given format at all.

@@ -43,7 +43,7 @@ use super::{
     split_lines, IbanCheck, Line, NotFormat, Payment,
 };
 use crate::fields::Field;
-use crate::report::{Class, Code, Detail, Issue, Mode, Path, Report, Seg};
+use crate::report::{Class, Code, Detail, Issue, Path, Report, Seg};
 
 /// The most characters a Swiss QR Code may hold.
 pub const MAX_CHARS: usize = 997;
@@ -950,13 +950,8 @@ impl SwissBuilder {
     /// Writes the payload; refuses one that would not pass strict validation.
     pub fn build(&self) -> Result<String, BuildError> {
         let out = self.build_unchecked()?;
-        let mut report = Report::new(Mode::Strict);
-        match parse(&out) {
-            Ok(b) => b.validate(&mut report),
-            Err(_) => report.push(Code::KindUnknown, Class::Fatal, Path::ROOT, 0, Detail::None),
-        }
-        if let Some(i) = report.issues().iter().find(|i| i.class != Class::Advice) {
-            return Err(BuildError::Invalid(alloc::boxed::Box::new(*i)));
+        if let Some(i) = super::strict_refusal(parse(&out), |v, r| v.validate(r)) {
+            return Err(BuildError::Invalid(alloc::boxed::Box::new(i)));
         }
         Ok(out)
     }
@@ -965,6 +960,7 @@ impl SwissBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::Mode;
 
     fn codes(text: &str) -> Vec<&'static str> {
         let mut r = Report::new(Mode::Strict);

@@ -24,7 +24,7 @@ use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_AL
 
 use super::{byte_pos, char_offset, decimal, is_nonzero, starts_with_ci, NotFormat, Payment};
 use crate::fields::Field;
-use crate::report::{Class, Code, Detail, Issue, Mode, Path, Report, Seg};
+use crate::report::{Class, Code, Detail, Issue, Path, Report, Seg};
 
 /// The longest link read (a QR symbol holds at most 4296 alphanumeric characters).
 const MAX_LEN: usize = crate::mpm::MAX_PAYLOAD_BYTES;
@@ -611,13 +611,8 @@ impl UpiBuilder {
             }
         }
         let out = self.build_unchecked();
-        let mut report = Report::new(Mode::Strict);
-        match parse(&out) {
-            Ok(u) => u.validate(&mut report),
-            Err(_) => report.push(Code::KindUnknown, Class::Fatal, Path::ROOT, 0, Detail::None),
-        }
-        if let Some(i) = report.issues().iter().find(|i| i.class != Class::Advice) {
-            return Err(BuildError::Invalid(alloc::boxed::Box::new(*i)));
+        if let Some(i) = super::strict_refusal(parse(&out), |v, r| v.validate(r)) {
+            return Err(BuildError::Invalid(alloc::boxed::Box::new(i)));
         }
         Ok(out)
     }
@@ -626,6 +621,7 @@ impl UpiBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::Mode;
 
     fn codes(text: &str, mode: Mode) -> Vec<&'static str> {
         let mut r = Report::new(mode);
