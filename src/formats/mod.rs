@@ -4,7 +4,7 @@
 //!
 //! Each format has a cheap `detect(text) -> bool`, a lenient `parse` giving a borrowed view
 //! (parsing fails only when the text is not that format at all), a `validate` that reports
-//! through [`Report`](crate::report::Report), a `fields()` listing and a `payment()` giving the
+//! through [`Report`], a `fields()` listing and a `payment()` giving the
 //! uniform [`Payment`] view. [`parse`] does the detection for every format at once.
 //!
 //! ```

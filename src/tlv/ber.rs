@@ -6,7 +6,7 @@
 //! deeper than [`Limits::max_depth`]. Every error names the byte offset where it starts.
 //! [`check`] walks a whole tree once, so that later walks of the same bytes cannot fail.
 //!
-//! Writing ([`write`], [`write_header`]) always uses the shortest definite length.
+//! Writing ([`write()`], [`write_header`]) always uses the shortest definite length.
 //!
 //! ```
 //! use qrpay::tlv::ber::{Reader, Tag};
