@@ -23,7 +23,7 @@ use crate::tlv::{Element, TlvErrorKind, Walker};
 /// ```
 pub fn validate(m: &Mpm<'_>, report: &mut Report) {
     let text = m.as_str();
-    let chars = if text.is_ascii() {
+    let chars = if m.is_ascii() {
         text.len()
     } else {
         text.chars().count()
@@ -133,8 +133,26 @@ pub(crate) fn crc_rules(chars: usize, check: CrcCheck, report: &mut Report) {
     }
 }
 
+/// True when every byte of `s` is in 0x20–0x7E, eight bytes at a time.
+#[inline]
 fn is_ans(s: &str) -> bool {
-    s.bytes().all(|b| (0x20..=0x7E).contains(&b))
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    // Nonzero exactly when some byte is below 0x20 or above 0x7E (the classic "has less" and
+    // "has more" tests: a borrow or carry only crosses out of a byte that is itself flagged).
+    let bad = |x: u64| (x.wrapping_sub(ONES * 0x20) & !x) | (x.wrapping_add(ONES) | x);
+    let b = s.as_bytes();
+    if b.len() < 8 {
+        return b.iter().all(|&c| (0x20..=0x7E).contains(&c));
+    }
+    let word = |c: &[u8]| c.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w));
+    let mut acc = 0;
+    for c in b.chunks_exact(8) {
+        acc |= bad(word(c));
+    }
+    // The last eight bytes cover the tail (overlapping the last chunk).
+    acc |= bad(word(b.get(b.len() - 8..).unwrap_or(&[])));
+    acc & HIGH == 0
 }
 
 fn is_digits(s: &str) -> bool {
@@ -234,29 +252,29 @@ fn template_structure<'a>(
     report: &mut Report,
     path: Path,
     t: &Element<'a>,
+    ascii: bool,
 ) -> Option<Option<Element<'a>>> {
-    let mut seen = [u32::MAX; 100];
+    let mut seen = 0u128;
     let mut any = false;
     let mut guid = None;
-    for r in t.children() {
+    for r in kids(t, ascii) {
         match r {
             Ok(c) => {
                 any = true;
                 if c.id == 0 && guid.is_none() {
                     guid = Some(c);
                 }
-                let idx = usize::from(c.id) % 100;
-                if seen[idx] != u32::MAX {
+                let bit = 1u128 << c.id;
+                if seen & bit != 0 {
                     report.push(
                         Code::TagDuplicate,
                         Class::Deviation,
                         path.child(Seg::Id(c.id)),
                         c.offset,
-                        Detail::FirstAt(seen[idx]),
+                        Detail::FirstAt(first_offset(t, c.id)),
                     );
-                } else {
-                    seen[idx] = c.offset as u32;
                 }
+                seen |= bit;
                 if c.len == 0 {
                     report.push(
                         Code::TlvZeroLength,
@@ -302,9 +320,24 @@ fn template_structure<'a>(
     Some(guid)
 }
 
+/// The sub-objects of template `t`; `ascii` when the whole payload is known to be ASCII.
+#[inline]
+fn kids<'a>(t: &Element<'a>, ascii: bool) -> Walker<'a> {
+    Walker::at_known(t.value, t.value_offset(), ascii)
+}
+
+/// Character offset of the first sub-object `id` of template `t` (for duplicates).
+#[cold]
+fn first_offset(t: &Element<'_>, id: u8) -> u32 {
+    t.children()
+        .map_while(Result::ok)
+        .find(|c| c.id == id)
+        .map_or(0, |c| c.offset as u32)
+}
+
 /// A template that must carry a GUID (26–51, 62/50–99, 80–99).
-fn guid_template(report: &mut Report, path: Path, t: &Element<'_>) {
-    let Some(guid) = template_structure(report, path, t) else {
+fn guid_template(report: &mut Report, path: Path, t: &Element<'_>, ascii: bool) {
+    let Some(guid) = template_structure(report, path, t, ascii) else {
         return;
     };
     match guid {
@@ -350,7 +383,7 @@ fn root_object(m: &Mpm<'_>, e: &Element<'_>, report: &mut Report) {
         2..=25 => {
             text_field(report, path, at, v, 99, true);
         }
-        26..=51 | 80..=99 => guid_template(report, path, e),
+        26..=51 | 80..=99 => guid_template(report, path, e, m.is_ascii()),
         52 => {
             digits_field(report, path, at, v, 4);
         }
@@ -435,9 +468,9 @@ fn root_object(m: &Mpm<'_>, e: &Element<'_>, report: &mut Report) {
         61 => {
             text_field(report, path, at, v, 10, true);
         }
-        62 => additional_data(report, path, e),
+        62 => additional_data(report, path, e, m.is_ascii()),
         63 => {}
-        64 => language(report, path, e),
+        64 => language(report, path, e, m.is_ascii()),
         _ => report.push(
             Code::TagRfu,
             Class::Deviation,
@@ -469,11 +502,11 @@ fn percentage(report: &mut Report, path: Path, at: usize, v: &str) {
     }
 }
 
-fn additional_data(report: &mut Report, path: Path, e: &Element<'_>) {
-    if template_structure(report, path, e).is_none() {
+fn additional_data(report: &mut Report, path: Path, e: &Element<'_>, ascii: bool) {
+    if template_structure(report, path, e, ascii).is_none() {
         return;
     }
-    for c in e.children().map_while(Result::ok) {
+    for c in kids(e, ascii).map_while(Result::ok) {
         let p = path.child(Seg::Id(c.id));
         let (v, at) = (c.value, c.offset);
         match c.id {
@@ -519,17 +552,17 @@ fn additional_data(report: &mut Report, path: Path, e: &Element<'_>) {
                 at,
                 Detail::Text("62/12-49 are reserved for EMVCo"),
             ),
-            _ => guid_template(report, p, &c),
+            _ => guid_template(report, p, &c, ascii),
         }
     }
 }
 
-fn language(report: &mut Report, path: Path, e: &Element<'_>) {
-    if template_structure(report, path, e).is_none() {
+fn language(report: &mut Report, path: Path, e: &Element<'_>, ascii: bool) {
+    if template_structure(report, path, e, ascii).is_none() {
         return;
     }
     let mut has = [false; 2];
-    for c in e.children().map_while(Result::ok) {
+    for c in kids(e, ascii).map_while(Result::ok) {
         let p = path.child(Seg::Id(c.id));
         match c.id {
             0 => {
@@ -577,6 +610,17 @@ fn language(report: &mut Report, path: Path, e: &Element<'_>) {
 }
 
 fn mandatory(m: &Mpm<'_>, end: usize, report: &mut Report) {
+    const ACCOUNTS: u128 = ((1u128 << 52) - 1) & !3;
+    const REQUIRED: u128 = 1 | 1 << 52 | 1 << 53 | 1 << 58 | 1 << 59 | 1 << 60;
+    let bits = m.present_bits();
+    // Everything mandatory is present and the code is not dynamic without an amount: the
+    // common case, decided from the presence bits alone.
+    if bits & REQUIRED == REQUIRED
+        && bits & ACCOUNTS != 0
+        && (bits & 1 << 54 != 0 || m.get(1) != Some("12"))
+    {
+        return;
+    }
     if m.get(0).is_none() {
         report.push(
             Code::FieldMissing,
@@ -625,6 +669,9 @@ fn mandatory(m: &Mpm<'_>, end: usize, report: &mut Report) {
 
 /// 55 decides whether 56 or 57 may appear (MPM §4.7.6–4.7.8).
 fn fees(m: &Mpm<'_>, report: &mut Report) {
+    if m.present_bits() & (1 << 55 | 1 << 56 | 1 << 57) == 0 {
+        return;
+    }
     let ind = m.get(55);
     let at = |id| m.offset_of(id).unwrap_or(0);
     let mut bad = |id: u8, why: &'static str| {

@@ -133,6 +133,17 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// Like [`Walker::at`] for text already known to be ASCII (or not), skipping the scan.
+    #[inline]
+    pub(crate) fn at_known(text: &'a str, offset: usize, ascii: bool) -> Walker<'a> {
+        Walker {
+            rest: text,
+            pos: offset,
+            ascii: ascii || text.is_ascii(),
+            done: false,
+        }
+    }
+
     /// Character offset of the next object.
     pub fn offset(&self) -> usize {
         self.pos
@@ -158,14 +169,11 @@ impl<'a> Walker<'a> {
     }
 }
 
-impl<'a> Iterator for Walker<'a> {
-    type Item = Result<Element<'a>, TlvError>;
-
-    #[inline]
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.done || self.rest.is_empty() {
-            return None;
-        }
+impl<'a> Walker<'a> {
+    /// The general step: any text, errors included. Kept out of line so that the ASCII step
+    /// in [`Iterator::next`] stays small enough to inline into every loop.
+    #[inline(never)]
+    fn next_slow(&mut self) -> Option<Result<Element<'a>, TlvError>> {
         let b = self.rest.as_bytes();
         let header = match b {
             [a, c, d, e, ..] => [*a, *c, *d, *e],
@@ -173,7 +181,7 @@ impl<'a> Iterator for Walker<'a> {
         };
         let digit = |x: u8| x.wrapping_sub(b'0');
         let [h0, h1, h2, h3] = header.map(digit);
-        if (h0 | h1 | h2 | h3) >= 10 && (h0 >= 10 || h1 >= 10 || h2 >= 10 || h3 >= 10) {
+        if h0 >= 10 || h1 >= 10 || h2 >= 10 || h3 >= 10 {
             return self.fail(TlvErrorKind::Header, two_digits(b));
         }
         let id = h0 * 10 + h1;
@@ -213,6 +221,54 @@ impl<'a> Iterator for Walker<'a> {
         self.rest = rest;
         self.pos += 4 + len;
         Some(Ok(e))
+    }
+}
+
+/// Reads the header at the start of ASCII bytes `b`: `(id, len)` when it is 4 digits and the
+/// value fits in what remains.
+#[inline(always)]
+pub(crate) fn ascii_header(b: &[u8]) -> Option<(u8, usize)> {
+    let [a, c, d, e] = *b.first_chunk::<4>()?;
+    let (h0, h1, h2, h3) = (
+        a.wrapping_sub(b'0'),
+        c.wrapping_sub(b'0'),
+        d.wrapping_sub(b'0'),
+        e.wrapping_sub(b'0'),
+    );
+    if h0 >= 10 || h1 >= 10 || h2 >= 10 || h3 >= 10 {
+        return None;
+    }
+    let len = usize::from(h2 * 10 + h3);
+    (len <= b.len() - 4).then_some((h0 * 10 + h1, len))
+}
+
+impl<'a> Iterator for Walker<'a> {
+    type Item = Result<Element<'a>, TlvError>;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done || self.rest.is_empty() {
+            return None;
+        }
+        if self.ascii {
+            if let Some((id, len)) = ascii_header(self.rest.as_bytes()) {
+                // ASCII: every byte is a character boundary and `4 + len` is in bounds.
+                if let (Some(value), Some(rest)) =
+                    (self.rest.get(4..4 + len), self.rest.get(4 + len..))
+                {
+                    let e = Element {
+                        id,
+                        value,
+                        offset: self.pos,
+                        len,
+                    };
+                    self.rest = rest;
+                    self.pos += 4 + len;
+                    return Some(Ok(e));
+                }
+            }
+        }
+        self.next_slow()
     }
 }
 
