@@ -84,7 +84,7 @@ pub fn parse(text: &str) -> Result<Mpm<'_>, ParseError> {
         slots: [ABSENT; 100],
         present: 0,
         irregular: false,
-        ascii: text.is_ascii(),
+        ascii: is_ascii(text.as_bytes()),
     };
     // ASCII text whose root walks (nearly every real payload) is read straight from the
     // bytes; anything else, errors included, goes through the general walker.
@@ -92,6 +92,23 @@ pub fn parse(text: &str) -> Result<Mpm<'_>, ParseError> {
         m.index_walker()?;
     }
     Ok(m)
+}
+
+/// `str::is_ascii`, eight bytes at a time including the tail (the standard one finishes
+/// byte by byte).
+#[inline]
+fn is_ascii(b: &[u8]) -> bool {
+    if b.len() < 8 {
+        return b.is_ascii();
+    }
+    let word = |c: &[u8]| c.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w));
+    let mut acc = 0;
+    for c in b.chunks_exact(8) {
+        acc |= word(c);
+    }
+    // The last eight bytes cover the tail (overlapping the last chunk).
+    acc |= word(b.get(b.len() - 8..).unwrap_or(&[]));
+    acc & 0x8080_8080_8080_8080 == 0
 }
 
 impl Mpm<'_> {
@@ -260,7 +277,10 @@ impl<'a> Amount<'a> {
 
     /// Digits after the decimal mark (`"98."` has 0).
     pub fn decimals(&self) -> usize {
-        self.0.find('.').map_or(0, |p| self.0.len() - p - 1)
+        let b = self.0.as_bytes();
+        b.iter()
+            .position(|&c| c == b'.')
+            .map_or(0, |p| b.len() - p - 1)
     }
 }
 

@@ -9,7 +9,7 @@ use crate::crc::{self, CrcCheck};
 
 use crate::currency;
 use crate::report::{Class, Code, Detail, Path, Report, Seg};
-use crate::tlv::{Element, TlvErrorKind, Walker};
+use crate::tlv::{ascii_header, Element, TlvErrorKind, Walker};
 
 /// Checks `m` against MPM v1.1 (CRC included) and adds what it finds to `report`.
 ///
@@ -159,8 +159,27 @@ fn is_digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Checks a value's length (in characters) and that it is in `ans` (when `ans`).
+/// Checks a value's length (in characters) and that it is in `ans` (when `ans`). `path` is
+/// built only when there is something to report.
+#[inline(always)]
 fn text_field(
+    report: &mut Report,
+    path: impl Fn() -> Path,
+    offset: usize,
+    v: &str,
+    max: u32,
+    ans: bool,
+) -> bool {
+    // ANS text is ASCII: its length in characters is its length in bytes.
+    if v.len() <= max as usize && is_ans(v) {
+        return true;
+    }
+    text_field_slow(report, path(), offset, v, max, ans)
+}
+
+#[cold]
+#[inline(never)]
+fn text_field_slow(
     report: &mut Report,
     path: Path,
     offset: usize,
@@ -203,7 +222,23 @@ fn text_field(
 }
 
 /// A fixed number of digits.
-fn digits_field(report: &mut Report, path: Path, offset: usize, v: &str, len: u32) -> bool {
+#[inline(always)]
+fn digits_field(
+    report: &mut Report,
+    path: impl Fn() -> Path,
+    offset: usize,
+    v: &str,
+    len: u32,
+) -> bool {
+    if v.len() == len as usize && is_digits(v) {
+        return true;
+    }
+    digits_field_slow(report, path(), offset, v, len)
+}
+
+#[cold]
+#[inline(never)]
+fn digits_field_slow(report: &mut Report, path: Path, offset: usize, v: &str, len: u32) -> bool {
     if !is_digits(v) {
         report.push(
             Code::FieldFormat,
@@ -231,13 +266,19 @@ fn digits_field(report: &mut Report, path: Path, offset: usize, v: &str, len: u3
     }
 }
 
-fn amount_field(report: &mut Report, path: Path, offset: usize, v: &str) -> bool {
+#[inline]
+fn amount_field(
+    report: &mut Report,
+    path: impl Fn() -> Path + Copy,
+    offset: usize,
+    v: &str,
+) -> bool {
     let len_ok = text_field(report, path, offset, v, 13, false);
     if !is_amount(v) {
         report.push(
             Code::AmountInvalid,
             Class::Deviation,
-            path,
+            path(),
             offset,
             Detail::Expected("a non-zero decimal such as 98.73 (digits, one optional '.')"),
         );
@@ -248,7 +289,55 @@ fn amount_field(report: &mut Report, path: Path, offset: usize, v: &str) -> bool
 
 /// Walks a template's sub-objects: structure, duplicates, zero lengths. Returns `None` when
 /// the template does not walk, else its GUID (sub-ID 00) if it has one.
+#[inline(always)]
 fn template_structure<'a>(
+    report: &mut Report,
+    path: impl Fn() -> Path,
+    t: &Element<'a>,
+    ascii: bool,
+) -> Option<Option<Element<'a>>> {
+    if ascii {
+        if let Some(guid) = clean_ascii_template(t) {
+            return Some(guid);
+        }
+    }
+    template_structure_slow(report, path(), t, ascii)
+}
+
+/// For a template of an ASCII payload that reads to its end with no repeated ID and no zero
+/// length (so [`template_structure_slow`] would report nothing): its GUID, if any.
+#[inline]
+fn clean_ascii_template<'a>(t: &Element<'a>) -> Option<Option<Element<'a>>> {
+    let v = t.value.as_bytes();
+    if v.is_empty() {
+        return None;
+    }
+    let mut seen = 0u128;
+    let mut pos = 0;
+    let mut guid = None;
+    while let Some(rest) = v.get(pos..).filter(|r| !r.is_empty()) {
+        let (id, len) = ascii_header(rest)?;
+        let bit = 1u128 << id;
+        if seen & bit != 0 || len == 0 {
+            return None;
+        }
+        seen |= bit;
+        if id == 0 {
+            guid = Some(Element {
+                id,
+                value: t.value.get(pos + 4..pos + 4 + len)?,
+                offset: t.value_offset() + pos,
+                len,
+            });
+        }
+        pos += 4 + len;
+    }
+    Some(guid)
+}
+
+#[cold]
+#[inline(never)]
+fn template_structure_slow<'a>(
     report: &mut Report,
     path: Path,
     t: &Element<'a>,
@@ -326,6 +415,18 @@ fn kids<'a>(t: &Element<'a>, ascii: bool) -> Walker<'a> {
     Walker::at_known(t.value, t.value_offset(), ascii)
 }
 
+/// The sub-objects of a template that walks (the first error ends the walk).
+struct Kids<'a>(Walker<'a>);
+
+impl<'a> Iterator for Kids<'a> {
+    type Item = Element<'a>;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<Element<'a>> {
+        self.0.next()?.ok()
+    }
+}
+
 /// Character offset of the first sub-object `id` of template `t` (for duplicates).
 #[cold]
 fn first_offset(t: &Element<'_>, id: u8) -> u32 {
@@ -336,7 +437,13 @@ fn first_offset(t: &Element<'_>, id: u8) -> u32 {
 }
 
 /// A template that must carry a GUID (26–51, 62/50–99, 80–99).
-fn guid_template(report: &mut Report, path: Path, t: &Element<'_>, ascii: bool) {
+#[inline]
+fn guid_template(
+    report: &mut Report,
+    path: impl Fn() -> Path + Copy,
+    t: &Element<'_>,
+    ascii: bool,
+) {
     let Some(guid) = template_structure(report, path, t, ascii) else {
         return;
     };
@@ -344,18 +451,20 @@ fn guid_template(report: &mut Report, path: Path, t: &Element<'_>, ascii: bool) 
         None => report.push(
             Code::TemplateGuidMissing,
             Class::Deviation,
-            path,
+            path(),
             t.offset,
             Detail::None,
         ),
         Some(g) => {
-            text_field(report, path.child(Seg::Id(0)), g.offset, g.value, 32, true);
+            let p = move || path().child(Seg::Id(0));
+            text_field(report, p, g.offset, g.value, 32, true);
         }
     }
 }
 
 fn root_object(m: &Mpm<'_>, e: &Element<'_>, report: &mut Report) {
-    let path = Path::id(e.id);
+    let path = || Path::id(e.id);
+    let ascii = m.is_ascii();
     let (v, at) = (e.value, e.offset);
     match e.id {
         0 => {
@@ -363,7 +472,7 @@ fn root_object(m: &Mpm<'_>, e: &Element<'_>, report: &mut Report) {
                 report.push(
                     Code::PfiUnknown,
                     Class::Deviation,
-                    path,
+                    path(),
                     at,
                     Detail::Expected("01"),
                 );
@@ -374,7 +483,7 @@ fn root_object(m: &Mpm<'_>, e: &Element<'_>, report: &mut Report) {
                 report.push(
                     Code::FieldValue,
                     Class::Deviation,
-                    path,
+                    path(),
                     at,
                     Detail::Expected("11 (static) or 12 (dynamic)"),
                 );
@@ -383,7 +492,7 @@ fn root_object(m: &Mpm<'_>, e: &Element<'_>, report: &mut Report) {
         2..=25 => {
             text_field(report, path, at, v, 99, true);
         }
-        26..=51 | 80..=99 => guid_template(report, path, e, m.is_ascii()),
+        26..=51 | 80..=99 => guid_template(report, path, e, ascii),
         52 => {
             digits_field(report, path, at, v, 4);
         }
@@ -392,7 +501,7 @@ fn root_object(m: &Mpm<'_>, e: &Element<'_>, report: &mut Report) {
                 report.push(
                     Code::CurrencyUnknown,
                     Class::Deviation,
-                    path,
+                    path(),
                     at,
                     Detail::Expected("an ISO 4217 numeric code"),
                 );
@@ -409,7 +518,7 @@ fn root_object(m: &Mpm<'_>, e: &Element<'_>, report: &mut Report) {
                         report.push(
                             Code::AmountDecimals,
                             Class::Advice,
-                            path,
+                            path(),
                             at,
                             Detail::Decimals {
                                 found: dec.min(255) as u8,
@@ -425,7 +534,7 @@ fn root_object(m: &Mpm<'_>, e: &Element<'_>, report: &mut Report) {
                 report.push(
                     Code::FieldValue,
                     Class::Deviation,
-                    path,
+                    path(),
                     at,
                     Detail::Expected("01, 02 or 03"),
                 );
@@ -434,14 +543,14 @@ fn root_object(m: &Mpm<'_>, e: &Element<'_>, report: &mut Report) {
         56 => {
             amount_field(report, path, at, v);
         }
-        57 => percentage(report, path, at, v),
+        57 => percentage(report, path(), at, v),
         58 => {
             let b = v.as_bytes();
             if b.len() != 2 {
                 report.push(
                     Code::FieldLength,
                     Class::Deviation,
-                    path,
+                    path(),
                     at,
                     Detail::Length {
                         min: 2,
@@ -453,7 +562,7 @@ fn root_object(m: &Mpm<'_>, e: &Element<'_>, report: &mut Report) {
                 report.push(
                     Code::FieldFormat,
                     Class::Deviation,
-                    path,
+                    path(),
                     at,
                     Detail::Expected("an ISO 3166-1 alpha-2 code in upper case"),
                 );
@@ -468,13 +577,13 @@ fn root_object(m: &Mpm<'_>, e: &Element<'_>, report: &mut Report) {
         61 => {
             text_field(report, path, at, v, 10, true);
         }
-        62 => additional_data(report, path, e, m.is_ascii()),
+        62 => additional_data(report, path, e, ascii),
         63 => {}
-        64 => language(report, path, e, m.is_ascii()),
+        64 => language(report, path(), e, ascii),
         _ => report.push(
             Code::TagRfu,
             Class::Deviation,
-            path,
+            path(),
             at,
             Detail::Text("IDs 65-79 are reserved for EMVCo; readers ignore them"),
         ),
@@ -502,18 +611,23 @@ fn percentage(report: &mut Report, path: Path, at: usize, v: &str) {
     }
 }
 
-fn additional_data(report: &mut Report, path: Path, e: &Element<'_>, ascii: bool) {
+fn additional_data(
+    report: &mut Report,
+    path: impl Fn() -> Path + Copy,
+    e: &Element<'_>,
+    ascii: bool,
+) {
     if template_structure(report, path, e, ascii).is_none() {
         return;
     }
-    for c in kids(e, ascii).map_while(Result::ok) {
-        let p = path.child(Seg::Id(c.id));
+    for c in Kids(kids(e, ascii)) {
+        let p = move || path().child(Seg::Id(c.id));
         let (v, at) = (c.value, c.offset);
         match c.id {
             0 => report.push(
                 Code::TagRfu,
                 Class::Deviation,
-                p,
+                p(),
                 at,
                 Detail::Text("62 has no sub-ID 00"),
             ),
@@ -525,7 +639,7 @@ fn additional_data(report: &mut Report, path: Path, e: &Element<'_>, ascii: bool
                     report.push(
                         Code::FieldValue,
                         Class::Deviation,
-                        p,
+                        p(),
                         at,
                         Detail::Expected("A, M and E, each at most once"),
                     );
@@ -539,7 +653,7 @@ fn additional_data(report: &mut Report, path: Path, e: &Element<'_>, ascii: bool
                     report.push(
                         Code::FieldValue,
                         Class::Deviation,
-                        p,
+                        p(),
                         at,
                         Detail::Expected("3 characters: media 0-7, location 0-3, presence 0-3"),
                     );
@@ -548,7 +662,7 @@ fn additional_data(report: &mut Report, path: Path, e: &Element<'_>, ascii: bool
             12..=49 => report.push(
                 Code::TagRfu,
                 Class::Deviation,
-                p,
+                p(),
                 at,
                 Detail::Text("62/12-49 are reserved for EMVCo"),
             ),
@@ -558,11 +672,11 @@ fn additional_data(report: &mut Report, path: Path, e: &Element<'_>, ascii: bool
 }
 
 fn language(report: &mut Report, path: Path, e: &Element<'_>, ascii: bool) {
-    if template_structure(report, path, e, ascii).is_none() {
+    if template_structure(report, || path, e, ascii).is_none() {
         return;
     }
     let mut has = [false; 2];
-    for c in kids(e, ascii).map_while(Result::ok) {
+    for c in Kids(kids(e, ascii)) {
         let p = path.child(Seg::Id(c.id));
         match c.id {
             0 => {
@@ -579,10 +693,10 @@ fn language(report: &mut Report, path: Path, e: &Element<'_>, ascii: bool) {
             }
             1 => {
                 has[1] = true;
-                text_field(report, p, c.offset, c.value, 25, false);
+                text_field(report, || p, c.offset, c.value, 25, false);
             }
             2 => {
-                text_field(report, p, c.offset, c.value, 15, false);
+                text_field(report, || p, c.offset, c.value, 15, false);
             }
             _ => report.push(
                 Code::TagRfu,
