@@ -228,16 +228,15 @@ impl<'a> Walker<'a> {
 /// value fits in what remains.
 #[inline(always)]
 pub(crate) fn ascii_header(b: &[u8]) -> Option<(u8, usize)> {
-    let [a, c, d, e] = *b.first_chunk::<4>()?;
-    let (h0, h1, h2, h3) = (
-        a.wrapping_sub(b'0'),
-        c.wrapping_sub(b'0'),
-        d.wrapping_sub(b'0'),
-        e.wrapping_sub(b'0'),
-    );
-    if h0 >= 10 || h1 >= 10 || h2 >= 10 || h3 >= 10 {
+    let x = u32::from_le_bytes(*b.first_chunk::<4>()?);
+    let d = x.wrapping_sub(0x3030_3030);
+    // A byte below '0' borrows and sets its own top bit; a byte above '9' sets the top bit
+    // of `d + 0x76`. Carries and borrows only leave bytes that are flagged themselves, so the
+    // test is exact: zero exactly when all four bytes are digits.
+    if (d | d.wrapping_add(0x7676_7676)) & 0x8080_8080 != 0 {
         return None;
     }
+    let [h0, h1, h2, h3] = d.to_le_bytes();
     let len = usize::from(h2 * 10 + h3);
     (len <= b.len() - 4).then_some((h0 * 10 + h1, len))
 }
