@@ -987,6 +987,60 @@ mod tests {
         assert!(ConsumerDataRequest::parse("X").is_none());
     }
 
+    /// Payloads for the fast-path tests: generated ones, with and without a valid CRC
+    /// object at the end, plus real ones.
+    fn fast_path_samples() -> alloc::vec::Vec<alloc::string::String> {
+        let mut seed = 11;
+        let mut out = alloc::vec::Vec::new();
+        for i in 0..3000 {
+            let mut t = crate::tlv::tlv_like(&mut seed, 2);
+            if i % 2 == 0 {
+                t.push_str("6304");
+                let crc = crate::crc::to_hex(crate::crc::crc16(t.as_bytes()));
+                t.push_str(core::str::from_utf8(&crc).unwrap());
+            }
+            out.push(t);
+        }
+        out.push(ANNEX.into());
+        out.push("00020101021230640016A00000067701011201150999999999999900207CUST0010310INV202400152045812530376454071500.005802TH5912SOMCHAI SHOP6007BANGKOK62060702T163046631".into());
+        out
+    }
+
+    #[test]
+    fn ascii_index_matches_walker_index() {
+        for t in fast_path_samples() {
+            let Ok(fast) = parse(&t) else { continue };
+            let mut general = fast.clone();
+            general.index_walker().unwrap();
+            assert_eq!(fast, general, "{t}");
+        }
+    }
+
+    #[test]
+    fn ascii_validation_matches_general_validation() {
+        use crate::{Mode, Report};
+        let mut checked = 0;
+        for t in fast_path_samples() {
+            let Ok(m) = parse(&t) else { continue };
+            let mut general = m.clone();
+            general.ascii = false;
+            let issues = |m: &Mpm<'_>| {
+                let mut r = Report::new(Mode::Strict);
+                validate(m, &mut r);
+                let mut v: alloc::vec::Vec<_> = r
+                    .issues()
+                    .iter()
+                    .map(|i| (i.code, alloc::format!("{}", i.path), i.offset))
+                    .collect();
+                v.sort();
+                v
+            };
+            assert_eq!(issues(&m), issues(&general), "{t}");
+            checked += 1;
+        }
+        assert!(checked > 500, "{checked}");
+    }
+
     #[test]
     fn guid_found_anywhere_in_template() {
         let t = Template::new("0103ABC0015com.paycashless", 0);

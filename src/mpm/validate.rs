@@ -143,6 +143,14 @@ fn is_ans(s: &str) -> bool {
     let bad = |x: u64| (x.wrapping_sub(ONES * 0x20) & !x) | (x.wrapping_add(ONES) | x);
     let b = s.as_bytes();
     if b.len() < 8 {
+        if let (Some(head), Some(tail)) = (b.first_chunk::<4>(), b.last_chunk::<4>()) {
+            // 4 to 7 bytes: two words that overlap.
+            const ONES32: u32 = 0x0101_0101;
+            let bad32 =
+                |x: u32| (x.wrapping_sub(ONES32 * 0x20) & !x) | (x.wrapping_add(ONES32) | x);
+            let acc = bad32(u32::from_le_bytes(*head)) | bad32(u32::from_le_bytes(*tail));
+            return acc & (ONES32 * 0x80) == 0;
+        }
         return b.iter().all(|&c| (0x20..=0x7E).contains(&c));
     }
     let word = |c: &[u8]| c.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w));
@@ -838,4 +846,26 @@ pub(crate) fn broken(text: &str, report: &mut Report) {
         }
     }
     crc_rules(text.chars().count(), crc::check(text), report);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_ans;
+
+    #[test]
+    fn ans_check_matches_definition() {
+        let odd = [
+            ' ', '~', 'A', '\u{7f}', '\u{1f}', '\0', 'é', '最', '\u{80}', '\u{ff}',
+        ];
+        for len in 0..24 {
+            for at in 0..len {
+                for c in odd {
+                    let s: alloc::string::String =
+                        (0..len).map(|i| if i == at { c } else { 'A' }).collect();
+                    let want = s.bytes().all(|b| (0x20..=0x7E).contains(&b));
+                    assert_eq!(is_ans(&s), want, "{s:?}");
+                }
+            }
+        }
+    }
 }

@@ -295,6 +295,45 @@ pub fn write(out: &mut alloc::string::String, id: u8, value: &str) -> Option<()>
     Some(())
 }
 
+/// A small deterministic generator of TLV-like ASCII text for tests: data objects with
+/// random IDs, nested ones up to `depth`, some of them broken (short values, stray bytes).
+#[cfg(test)]
+pub(crate) fn tlv_like(seed: &mut u64, depth: u32) -> alloc::string::String {
+    fn next(seed: &mut u64, n: u64) -> usize {
+        *seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((*seed >> 33) % n) as usize
+    }
+    let mut s = alloc::string::String::new();
+    for _ in 0..next(seed, 10) {
+        let id = next(seed, 100);
+        let value = if depth > 0 && next(seed, 3) == 0 {
+            tlv_like(seed, depth - 1)
+        } else {
+            let n = next(seed, 14);
+            (0..n)
+                .map(|_| match next(seed, 40) {
+                    0 => '\u{7f}',
+                    1 => '\u{1f}',
+                    _ => char::from(b' ' + next(seed, 95) as u8),
+                })
+                .collect()
+        };
+        let declared = match next(seed, 12) {
+            0 => value.len() + 1 + next(seed, 3),
+            1 => value.len().saturating_sub(1),
+            _ => value.len(),
+        };
+        s.push_str(&alloc::format!("{:02}{:02}", id, declared.min(99)));
+        s.push_str(value.get(..value.len().min(99)).unwrap_or(""));
+        if next(seed, 25) == 0 {
+            s.push(char::from(b'/' + next(seed, 12) as u8));
+        }
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -351,6 +390,50 @@ mod tests {
         let e = Walker::new(t).nth(1).unwrap().unwrap();
         let c = e.children().next().unwrap().unwrap();
         assert_eq!((c.id, c.offset, c.value), (5, 10, "1234"));
+    }
+
+    /// The header test straight from its definition.
+    fn naive_header(b: &[u8]) -> Option<(u8, usize)> {
+        let d: Vec<u8> = b.get(..4)?.iter().map(|c| c.wrapping_sub(b'0')).collect();
+        if d.iter().any(|&x| x > 9) {
+            return None;
+        }
+        let len = usize::from(d[2]) * 10 + usize::from(d[3]);
+        (len <= b.len() - 4).then_some((d[0] * 10 + d[1], len))
+    }
+
+    #[test]
+    fn swar_header_matches_definition() {
+        let pool = [
+            0u8, b'/', b'0', b'1', b'5', b'9', b':', b'A', 0x7F, 0x80, 0xC6, 0xFF,
+        ];
+        let mut buf = [b'x'; 104];
+        for a in pool {
+            for b in pool {
+                for c in pool {
+                    for d in pool {
+                        buf[..4].copy_from_slice(&[a, b, c, d]);
+                        for total in [0, 3, 4, 5, 13, 40, 103, 104] {
+                            let s = &buf[..total];
+                            assert_eq!(ascii_header(s), naive_header(s), "{s:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_step_matches_general_step() {
+        let mut seed = 7;
+        for _ in 0..5000 {
+            let t = tlv_like(&mut seed, 1);
+            let fast: Vec<_> = Walker::new(&t).collect();
+            let mut w = Walker::new(&t);
+            w.ascii = false;
+            let general: Vec<_> = w.collect();
+            assert_eq!(fast, general, "{t}");
+        }
     }
 
     #[test]
