@@ -66,6 +66,8 @@ pub struct Mpm<'a> {
     /// Something the order checks must look at: a duplicate, a zero length, 00 not first, or
     /// an object after 63. When false, validation need not walk the root again.
     irregular: bool,
+    /// The text is ASCII: characters and bytes coincide.
+    ascii: bool,
 }
 
 /// Reads the root structure of an MPM payload. It checks only that the data objects walk;
@@ -77,34 +79,109 @@ pub fn parse(text: &str) -> Result<Mpm<'_>, ParseError> {
     if text.len() > MAX_PAYLOAD_BYTES {
         return Err(ParseError::TooLong(text.len()));
     }
-    let mut slots = [ABSENT; 100];
-    let base = text.as_ptr() as usize;
-    let mut present = 0u128;
-    let mut irregular = false;
-    let mut after_crc = false;
-    for e in Walker::new(text) {
-        let e = e.map_err(ParseError::Tlv)?;
-        let bit = 1u128 << e.id;
-        irregular |= present & bit != 0 || e.len == 0 || after_crc || (e.id == 0 && e.offset != 0);
-        after_crc = e.id == 63;
-        present |= bit;
-        if let Some(slot) = slots.get_mut(usize::from(e.id)) {
-            if slot.start == 0 {
-                let start = e.value.as_ptr() as usize - base;
+    let mut m = Mpm {
+        text,
+        slots: [ABSENT; 100],
+        present: 0,
+        irregular: false,
+        ascii: is_ascii(text.as_bytes()),
+    };
+    // ASCII text whose root walks (nearly every real payload) is read straight from the
+    // bytes; anything else, errors included, goes through the general walker.
+    if !(m.ascii && m.index_ascii()) {
+        m.index_walker()?;
+    }
+    Ok(m)
+}
+
+/// `str::is_ascii`, eight bytes at a time including the tail (the standard one finishes
+/// byte by byte).
+#[inline]
+fn is_ascii(b: &[u8]) -> bool {
+    if b.len() < 8 {
+        return b.is_ascii();
+    }
+    let word = |c: &[u8]| c.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w));
+    let mut acc = 0;
+    for c in b.chunks_exact(8) {
+        acc |= word(c);
+    }
+    // The last eight bytes cover the tail (overlapping the last chunk).
+    acc |= word(b.get(b.len() - 8..).unwrap_or(&[]));
+    acc & 0x8080_8080_8080_8080 == 0
+}
+
+impl Mpm<'_> {
+    /// Records root object `id` found at character `offset`, value bytes `start..end`.
+    #[inline(always)]
+    fn record(&mut self, id: u8, len: usize, offset: usize, start: usize, end: usize) {
+        let bit = 1u128 << id;
+        self.irregular |= self.present & bit != 0 || len == 0 || (id == 0 && offset != 0);
+        if self.present & bit == 0 {
+            if let Some(slot) = self.slots.get_mut(usize::from(id)) {
                 *slot = Slot {
                     start: start as u16,
-                    end: (start + e.value.len()) as u16,
-                    offset: e.offset as u16,
+                    end: end as u16,
+                    offset: offset as u16,
                 };
             }
         }
+        self.present |= bit;
     }
-    Ok(Mpm {
-        text,
-        slots,
-        present,
-        irregular,
-    })
+
+    /// Indexes an ASCII root; false (with `self` to be reset) when it does not walk.
+    fn index_ascii(&mut self) -> bool {
+        let b = self.text.as_bytes();
+        let mut pos = 0;
+        let mut after_crc = false;
+        let mut irregular = false;
+        let mut present = 0u128;
+        while let Some(rest) = b.get(pos..).filter(|r| !r.is_empty()) {
+            let Some((id, len)) = crate::tlv::ascii_header(rest) else {
+                return false;
+            };
+            let Some(slot) = self.slots.get_mut(usize::from(id)) else {
+                return false;
+            };
+            // ASCII: characters and bytes coincide.
+            if slot.start == 0 {
+                *slot = Slot {
+                    start: (pos + 4) as u16,
+                    end: (pos + 4 + len) as u16,
+                    offset: pos as u16,
+                };
+            } else {
+                irregular = true;
+            }
+            irregular |= (len == 0) | after_crc;
+            after_crc = id == 63;
+            present |= 1u128 << id;
+            pos += 4 + len;
+        }
+        // 00 present but not at offset 0.
+        irregular |= self.slots[0].start > 4;
+        self.present = present;
+        self.irregular = irregular;
+        true
+    }
+
+    /// Indexes any root with the general walker, which also names structural errors.
+    #[cold]
+    fn index_walker(&mut self) -> Result<(), ParseError> {
+        self.slots = [ABSENT; 100];
+        self.present = 0;
+        self.irregular = false;
+        let base = self.text.as_ptr() as usize;
+        let mut after_crc = false;
+        for e in Walker::new(self.text) {
+            let e = e.map_err(ParseError::Tlv)?;
+            self.irregular |= after_crc;
+            after_crc = e.id == 63;
+            let start = e.value.as_ptr() as usize - base;
+            self.record(e.id, e.len, e.offset, start, start + e.value.len());
+        }
+        Ok(())
+    }
 }
 
 /// The payment networks that own the primitive merchant-account IDs 02–25 (MPM Table 4.1).
@@ -200,24 +277,27 @@ impl<'a> Amount<'a> {
 
     /// Digits after the decimal mark (`"98."` has 0).
     pub fn decimals(&self) -> usize {
-        self.0.find('.').map_or(0, |p| self.0.len() - p - 1)
+        let b = self.0.as_bytes();
+        b.iter()
+            .position(|&c| c == b'.')
+            .map_or(0, |p| b.len() - p - 1)
     }
 }
 
 /// The MPM amount grammar (54 and 56): `^\d+(\.\d*)?$` with a non-zero digit.
 pub fn is_amount(s: &str) -> bool {
-    let b = s.as_bytes();
-    let int_len = b.iter().take_while(|c| c.is_ascii_digit()).count();
-    if int_len == 0 {
-        return false;
+    let mut dot = false;
+    let mut nonzero = false;
+    for (i, &c) in s.as_bytes().iter().enumerate() {
+        match c {
+            b'0' => {}
+            b'1'..=b'9' => nonzero = true,
+            // One '.', after at least one digit.
+            b'.' if !dot && i > 0 => dot = true,
+            _ => return false,
+        }
     }
-    let rest = &b[int_len..];
-    let frac_ok = match rest.split_first() {
-        None => true,
-        Some((b'.', frac)) => frac.iter().all(u8::is_ascii_digit),
-        Some(_) => false,
-    };
-    frac_ok && b.iter().any(|c| (b'1'..=b'9').contains(c))
+    nonzero
 }
 
 /// Tip or convenience indicator (ID 55) with its fee.
@@ -581,6 +661,16 @@ impl<'a> Mpm<'a> {
         self.irregular
     }
 
+    /// True when the payload is ASCII, so character offsets and byte offsets coincide.
+    pub(crate) fn is_ascii(&self) -> bool {
+        self.ascii
+    }
+
+    /// Bit `id` set: root ID `id` present.
+    pub(crate) fn present_bits(&self) -> u128 {
+        self.present
+    }
+
     /// The root data objects in order, duplicates included.
     pub fn elements(&self) -> Walker<'a> {
         Walker::new(self.text)
@@ -895,6 +985,60 @@ mod tests {
         assert!(ConsumerDataRequest::parse("AA").is_none());
         assert!(ConsumerDataRequest::parse("AME").is_some());
         assert!(ConsumerDataRequest::parse("X").is_none());
+    }
+
+    /// Payloads for the fast-path tests: generated ones, with and without a valid CRC
+    /// object at the end, plus real ones.
+    fn fast_path_samples() -> alloc::vec::Vec<alloc::string::String> {
+        let mut seed = 11;
+        let mut out = alloc::vec::Vec::new();
+        for i in 0..3000 {
+            let mut t = crate::tlv::tlv_like(&mut seed, 2);
+            if i % 2 == 0 {
+                t.push_str("6304");
+                let crc = crate::crc::to_hex(crate::crc::crc16(t.as_bytes()));
+                t.push_str(core::str::from_utf8(&crc).unwrap());
+            }
+            out.push(t);
+        }
+        out.push(ANNEX.into());
+        out.push("00020101021230640016A00000067701011201150999999999999900207CUST0010310INV202400152045812530376454071500.005802TH5912SOMCHAI SHOP6007BANGKOK62060702T163046631".into());
+        out
+    }
+
+    #[test]
+    fn ascii_index_matches_walker_index() {
+        for t in fast_path_samples() {
+            let Ok(fast) = parse(&t) else { continue };
+            let mut general = fast.clone();
+            general.index_walker().unwrap();
+            assert_eq!(fast, general, "{t}");
+        }
+    }
+
+    #[test]
+    fn ascii_validation_matches_general_validation() {
+        use crate::{Mode, Report};
+        let mut checked = 0;
+        for t in fast_path_samples() {
+            let Ok(m) = parse(&t) else { continue };
+            let mut general = m.clone();
+            general.ascii = false;
+            let issues = |m: &Mpm<'_>| {
+                let mut r = Report::new(Mode::Strict);
+                validate(m, &mut r);
+                let mut v: alloc::vec::Vec<_> = r
+                    .issues()
+                    .iter()
+                    .map(|i| (i.code, alloc::format!("{}", i.path), i.offset))
+                    .collect();
+                v.sort();
+                v
+            };
+            assert_eq!(issues(&m), issues(&general), "{t}");
+            checked += 1;
+        }
+        assert!(checked > 500, "{checked}");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::crc::{self, CrcCheck};
 
 use crate::currency;
 use crate::report::{Class, Code, Detail, Path, Report, Seg};
-use crate::tlv::{Element, TlvErrorKind, Walker};
+use crate::tlv::{ascii_header, Element, TlvErrorKind, Walker};
 
 /// Checks `m` against MPM v1.1 (CRC included) and adds what it finds to `report`.
 ///
@@ -23,7 +23,7 @@ use crate::tlv::{Element, TlvErrorKind, Walker};
 /// ```
 pub fn validate(m: &Mpm<'_>, report: &mut Report) {
     let text = m.as_str();
-    let chars = if text.is_ascii() {
+    let chars = if m.is_ascii() {
         text.len()
     } else {
         text.chars().count()
@@ -133,16 +133,61 @@ pub(crate) fn crc_rules(chars: usize, check: CrcCheck, report: &mut Report) {
     }
 }
 
+/// True when every byte of `s` is in 0x20–0x7E, eight bytes at a time.
+#[inline]
 fn is_ans(s: &str) -> bool {
-    s.bytes().all(|b| (0x20..=0x7E).contains(&b))
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    // Nonzero exactly when some byte is below 0x20 or above 0x7E (the classic "has less" and
+    // "has more" tests: a borrow or carry only crosses out of a byte that is itself flagged).
+    let bad = |x: u64| (x.wrapping_sub(ONES * 0x20) & !x) | (x.wrapping_add(ONES) | x);
+    let b = s.as_bytes();
+    if b.len() < 8 {
+        if let (Some(head), Some(tail)) = (b.first_chunk::<4>(), b.last_chunk::<4>()) {
+            // 4 to 7 bytes: two words that overlap.
+            const ONES32: u32 = 0x0101_0101;
+            let bad32 =
+                |x: u32| (x.wrapping_sub(ONES32 * 0x20) & !x) | (x.wrapping_add(ONES32) | x);
+            let acc = bad32(u32::from_le_bytes(*head)) | bad32(u32::from_le_bytes(*tail));
+            return acc & (ONES32 * 0x80) == 0;
+        }
+        return b.iter().all(|&c| (0x20..=0x7E).contains(&c));
+    }
+    let word = |c: &[u8]| c.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w));
+    let mut acc = 0;
+    for c in b.chunks_exact(8) {
+        acc |= bad(word(c));
+    }
+    // The last eight bytes cover the tail (overlapping the last chunk).
+    acc |= bad(word(b.get(b.len() - 8..).unwrap_or(&[])));
+    acc & HIGH == 0
 }
 
 fn is_digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Checks a value's length (in characters) and that it is in `ans` (when `ans`).
+/// Checks a value's length (in characters) and that it is in `ans` (when `ans`). `path` is
+/// built only when there is something to report.
+#[inline(always)]
 fn text_field(
+    report: &mut Report,
+    path: impl Fn() -> Path,
+    offset: usize,
+    v: &str,
+    max: u32,
+    ans: bool,
+) -> bool {
+    // ANS text is ASCII: its length in characters is its length in bytes.
+    if v.len() <= max as usize && is_ans(v) {
+        return true;
+    }
+    text_field_slow(report, path(), offset, v, max, ans)
+}
+
+#[cold]
+#[inline(never)]
+fn text_field_slow(
     report: &mut Report,
     path: Path,
     offset: usize,
@@ -185,7 +230,23 @@ fn text_field(
 }
 
 /// A fixed number of digits.
-fn digits_field(report: &mut Report, path: Path, offset: usize, v: &str, len: u32) -> bool {
+#[inline(always)]
+fn digits_field(
+    report: &mut Report,
+    path: impl Fn() -> Path,
+    offset: usize,
+    v: &str,
+    len: u32,
+) -> bool {
+    if v.len() == len as usize && is_digits(v) {
+        return true;
+    }
+    digits_field_slow(report, path(), offset, v, len)
+}
+
+#[cold]
+#[inline(never)]
+fn digits_field_slow(report: &mut Report, path: Path, offset: usize, v: &str, len: u32) -> bool {
     if !is_digits(v) {
         report.push(
             Code::FieldFormat,
@@ -213,13 +274,19 @@ fn digits_field(report: &mut Report, path: Path, offset: usize, v: &str, len: u3
     }
 }
 
-fn amount_field(report: &mut Report, path: Path, offset: usize, v: &str) -> bool {
+#[inline]
+fn amount_field(
+    report: &mut Report,
+    path: impl Fn() -> Path + Copy,
+    offset: usize,
+    v: &str,
+) -> bool {
     let len_ok = text_field(report, path, offset, v, 13, false);
     if !is_amount(v) {
         report.push(
             Code::AmountInvalid,
             Class::Deviation,
-            path,
+            path(),
             offset,
             Detail::Expected("a non-zero decimal such as 98.73 (digits, one optional '.')"),
         );
@@ -230,33 +297,81 @@ fn amount_field(report: &mut Report, path: Path, offset: usize, v: &str) -> bool
 
 /// Walks a template's sub-objects: structure, duplicates, zero lengths. Returns `None` when
 /// the template does not walk, else its GUID (sub-ID 00) if it has one.
+#[inline(always)]
 fn template_structure<'a>(
+    report: &mut Report,
+    path: impl Fn() -> Path,
+    t: &Element<'a>,
+    ascii: bool,
+) -> Option<Option<Element<'a>>> {
+    if ascii {
+        if let Some(guid) = clean_ascii_template(t) {
+            return Some(guid);
+        }
+    }
+    template_structure_slow(report, path(), t, ascii)
+}
+
+/// For a template of an ASCII payload that reads to its end with no repeated ID and no zero
+/// length (so [`template_structure_slow`] would report nothing): its GUID, if any.
+#[inline]
+fn clean_ascii_template<'a>(t: &Element<'a>) -> Option<Option<Element<'a>>> {
+    let v = t.value.as_bytes();
+    if v.is_empty() {
+        return None;
+    }
+    let mut seen = 0u128;
+    let mut pos = 0;
+    let mut guid = None;
+    while let Some(rest) = v.get(pos..).filter(|r| !r.is_empty()) {
+        let (id, len) = ascii_header(rest)?;
+        let bit = 1u128 << id;
+        if seen & bit != 0 || len == 0 {
+            return None;
+        }
+        seen |= bit;
+        if id == 0 {
+            guid = Some(Element {
+                id,
+                value: t.value.get(pos + 4..pos + 4 + len)?,
+                offset: t.value_offset() + pos,
+                len,
+            });
+        }
+        pos += 4 + len;
+    }
+    Some(guid)
+}
+
+#[cold]
+#[inline(never)]
+fn template_structure_slow<'a>(
     report: &mut Report,
     path: Path,
     t: &Element<'a>,
+    ascii: bool,
 ) -> Option<Option<Element<'a>>> {
-    let mut seen = [u32::MAX; 100];
+    let mut seen = 0u128;
     let mut any = false;
     let mut guid = None;
-    for r in t.children() {
+    for r in kids(t, ascii) {
         match r {
             Ok(c) => {
                 any = true;
                 if c.id == 0 && guid.is_none() {
                     guid = Some(c);
                 }
-                let idx = usize::from(c.id) % 100;
-                if seen[idx] != u32::MAX {
+                let bit = 1u128 << c.id;
+                if seen & bit != 0 {
                     report.push(
                         Code::TagDuplicate,
                         Class::Deviation,
                         path.child(Seg::Id(c.id)),
                         c.offset,
-                        Detail::FirstAt(seen[idx]),
+                        Detail::FirstAt(first_offset(t, c.id)),
                     );
-                } else {
-                    seen[idx] = c.offset as u32;
                 }
+                seen |= bit;
                 if c.len == 0 {
                     report.push(
                         Code::TlvZeroLength,
@@ -302,27 +417,62 @@ fn template_structure<'a>(
     Some(guid)
 }
 
+/// The sub-objects of template `t`; `ascii` when the whole payload is known to be ASCII.
+#[inline]
+fn kids<'a>(t: &Element<'a>, ascii: bool) -> Walker<'a> {
+    Walker::at_known(t.value, t.value_offset(), ascii)
+}
+
+/// The sub-objects of a template that walks (the first error ends the walk).
+struct Kids<'a>(Walker<'a>);
+
+impl<'a> Iterator for Kids<'a> {
+    type Item = Element<'a>;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<Element<'a>> {
+        self.0.next()?.ok()
+    }
+}
+
+/// Character offset of the first sub-object `id` of template `t` (for duplicates).
+#[cold]
+fn first_offset(t: &Element<'_>, id: u8) -> u32 {
+    t.children()
+        .map_while(Result::ok)
+        .find(|c| c.id == id)
+        .map_or(0, |c| c.offset as u32)
+}
+
 /// A template that must carry a GUID (26–51, 62/50–99, 80–99).
-fn guid_template(report: &mut Report, path: Path, t: &Element<'_>) {
-    let Some(guid) = template_structure(report, path, t) else {
+#[inline]
+fn guid_template(
+    report: &mut Report,
+    path: impl Fn() -> Path + Copy,
+    t: &Element<'_>,
+    ascii: bool,
+) {
+    let Some(guid) = template_structure(report, path, t, ascii) else {
         return;
     };
     match guid {
         None => report.push(
             Code::TemplateGuidMissing,
             Class::Deviation,
-            path,
+            path(),
             t.offset,
             Detail::None,
         ),
         Some(g) => {
-            text_field(report, path.child(Seg::Id(0)), g.offset, g.value, 32, true);
+            let p = move || path().child(Seg::Id(0));
+            text_field(report, p, g.offset, g.value, 32, true);
         }
     }
 }
 
 fn root_object(m: &Mpm<'_>, e: &Element<'_>, report: &mut Report) {
-    let path = Path::id(e.id);
+    let path = || Path::id(e.id);
+    let ascii = m.is_ascii();
     let (v, at) = (e.value, e.offset);
     match e.id {
         0 => {
@@ -330,7 +480,7 @@ fn root_object(m: &Mpm<'_>, e: &Element<'_>, report: &mut Report) {
                 report.push(
                     Code::PfiUnknown,
                     Class::Deviation,
-                    path,
+                    path(),
                     at,
                     Detail::Expected("01"),
                 );
@@ -341,7 +491,7 @@ fn root_object(m: &Mpm<'_>, e: &Element<'_>, report: &mut Report) {
                 report.push(
                     Code::FieldValue,
                     Class::Deviation,
-                    path,
+                    path(),
                     at,
                     Detail::Expected("11 (static) or 12 (dynamic)"),
                 );
@@ -350,7 +500,7 @@ fn root_object(m: &Mpm<'_>, e: &Element<'_>, report: &mut Report) {
         2..=25 => {
             text_field(report, path, at, v, 99, true);
         }
-        26..=51 | 80..=99 => guid_template(report, path, e),
+        26..=51 | 80..=99 => guid_template(report, path, e, ascii),
         52 => {
             digits_field(report, path, at, v, 4);
         }
@@ -359,7 +509,7 @@ fn root_object(m: &Mpm<'_>, e: &Element<'_>, report: &mut Report) {
                 report.push(
                     Code::CurrencyUnknown,
                     Class::Deviation,
-                    path,
+                    path(),
                     at,
                     Detail::Expected("an ISO 4217 numeric code"),
                 );
@@ -376,7 +526,7 @@ fn root_object(m: &Mpm<'_>, e: &Element<'_>, report: &mut Report) {
                         report.push(
                             Code::AmountDecimals,
                             Class::Advice,
-                            path,
+                            path(),
                             at,
                             Detail::Decimals {
                                 found: dec.min(255) as u8,
@@ -392,7 +542,7 @@ fn root_object(m: &Mpm<'_>, e: &Element<'_>, report: &mut Report) {
                 report.push(
                     Code::FieldValue,
                     Class::Deviation,
-                    path,
+                    path(),
                     at,
                     Detail::Expected("01, 02 or 03"),
                 );
@@ -401,14 +551,14 @@ fn root_object(m: &Mpm<'_>, e: &Element<'_>, report: &mut Report) {
         56 => {
             amount_field(report, path, at, v);
         }
-        57 => percentage(report, path, at, v),
+        57 => percentage(report, path(), at, v),
         58 => {
             let b = v.as_bytes();
             if b.len() != 2 {
                 report.push(
                     Code::FieldLength,
                     Class::Deviation,
-                    path,
+                    path(),
                     at,
                     Detail::Length {
                         min: 2,
@@ -420,7 +570,7 @@ fn root_object(m: &Mpm<'_>, e: &Element<'_>, report: &mut Report) {
                 report.push(
                     Code::FieldFormat,
                     Class::Deviation,
-                    path,
+                    path(),
                     at,
                     Detail::Expected("an ISO 3166-1 alpha-2 code in upper case"),
                 );
@@ -435,13 +585,13 @@ fn root_object(m: &Mpm<'_>, e: &Element<'_>, report: &mut Report) {
         61 => {
             text_field(report, path, at, v, 10, true);
         }
-        62 => additional_data(report, path, e),
+        62 => additional_data(report, path, e, ascii),
         63 => {}
-        64 => language(report, path, e),
+        64 => language(report, path(), e, ascii),
         _ => report.push(
             Code::TagRfu,
             Class::Deviation,
-            path,
+            path(),
             at,
             Detail::Text("IDs 65-79 are reserved for EMVCo; readers ignore them"),
         ),
@@ -469,18 +619,23 @@ fn percentage(report: &mut Report, path: Path, at: usize, v: &str) {
     }
 }
 
-fn additional_data(report: &mut Report, path: Path, e: &Element<'_>) {
-    if template_structure(report, path, e).is_none() {
+fn additional_data(
+    report: &mut Report,
+    path: impl Fn() -> Path + Copy,
+    e: &Element<'_>,
+    ascii: bool,
+) {
+    if template_structure(report, path, e, ascii).is_none() {
         return;
     }
-    for c in e.children().map_while(Result::ok) {
-        let p = path.child(Seg::Id(c.id));
+    for c in Kids(kids(e, ascii)) {
+        let p = move || path().child(Seg::Id(c.id));
         let (v, at) = (c.value, c.offset);
         match c.id {
             0 => report.push(
                 Code::TagRfu,
                 Class::Deviation,
-                p,
+                p(),
                 at,
                 Detail::Text("62 has no sub-ID 00"),
             ),
@@ -492,7 +647,7 @@ fn additional_data(report: &mut Report, path: Path, e: &Element<'_>) {
                     report.push(
                         Code::FieldValue,
                         Class::Deviation,
-                        p,
+                        p(),
                         at,
                         Detail::Expected("A, M and E, each at most once"),
                     );
@@ -506,7 +661,7 @@ fn additional_data(report: &mut Report, path: Path, e: &Element<'_>) {
                     report.push(
                         Code::FieldValue,
                         Class::Deviation,
-                        p,
+                        p(),
                         at,
                         Detail::Expected("3 characters: media 0-7, location 0-3, presence 0-3"),
                     );
@@ -515,21 +670,21 @@ fn additional_data(report: &mut Report, path: Path, e: &Element<'_>) {
             12..=49 => report.push(
                 Code::TagRfu,
                 Class::Deviation,
-                p,
+                p(),
                 at,
                 Detail::Text("62/12-49 are reserved for EMVCo"),
             ),
-            _ => guid_template(report, p, &c),
+            _ => guid_template(report, p, &c, ascii),
         }
     }
 }
 
-fn language(report: &mut Report, path: Path, e: &Element<'_>) {
-    if template_structure(report, path, e).is_none() {
+fn language(report: &mut Report, path: Path, e: &Element<'_>, ascii: bool) {
+    if template_structure(report, || path, e, ascii).is_none() {
         return;
     }
     let mut has = [false; 2];
-    for c in e.children().map_while(Result::ok) {
+    for c in Kids(kids(e, ascii)) {
         let p = path.child(Seg::Id(c.id));
         match c.id {
             0 => {
@@ -546,10 +701,10 @@ fn language(report: &mut Report, path: Path, e: &Element<'_>) {
             }
             1 => {
                 has[1] = true;
-                text_field(report, p, c.offset, c.value, 25, false);
+                text_field(report, || p, c.offset, c.value, 25, false);
             }
             2 => {
-                text_field(report, p, c.offset, c.value, 15, false);
+                text_field(report, || p, c.offset, c.value, 15, false);
             }
             _ => report.push(
                 Code::TagRfu,
@@ -577,6 +732,17 @@ fn language(report: &mut Report, path: Path, e: &Element<'_>) {
 }
 
 fn mandatory(m: &Mpm<'_>, end: usize, report: &mut Report) {
+    const ACCOUNTS: u128 = ((1u128 << 52) - 1) & !3;
+    const REQUIRED: u128 = 1 | 1 << 52 | 1 << 53 | 1 << 58 | 1 << 59 | 1 << 60;
+    let bits = m.present_bits();
+    // Everything mandatory is present and the code is not dynamic without an amount: the
+    // common case, decided from the presence bits alone.
+    if bits & REQUIRED == REQUIRED
+        && bits & ACCOUNTS != 0
+        && (bits & 1 << 54 != 0 || m.get(1) != Some("12"))
+    {
+        return;
+    }
     if m.get(0).is_none() {
         report.push(
             Code::FieldMissing,
@@ -625,6 +791,9 @@ fn mandatory(m: &Mpm<'_>, end: usize, report: &mut Report) {
 
 /// 55 decides whether 56 or 57 may appear (MPM §4.7.6–4.7.8).
 fn fees(m: &Mpm<'_>, report: &mut Report) {
+    if m.present_bits() & (1 << 55 | 1 << 56 | 1 << 57) == 0 {
+        return;
+    }
     let ind = m.get(55);
     let at = |id| m.offset_of(id).unwrap_or(0);
     let mut bad = |id: u8, why: &'static str| {
@@ -677,4 +846,26 @@ pub(crate) fn broken(text: &str, report: &mut Report) {
         }
     }
     crc_rules(text.chars().count(), crc::check(text), report);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_ans;
+
+    #[test]
+    fn ans_check_matches_definition() {
+        let odd = [
+            ' ', '~', 'A', '\u{7f}', '\u{1f}', '\0', 'é', '最', '\u{80}', '\u{ff}',
+        ];
+        for len in 0..24 {
+            for at in 0..len {
+                for c in odd {
+                    let s: alloc::string::String =
+                        (0..len).map(|i| if i == at { c } else { 'A' }).collect();
+                    let want = s.bytes().all(|b| (0x20..=0x7E).contains(&b));
+                    assert_eq!(is_ans(&s), want, "{s:?}");
+                }
+            }
+        }
+    }
 }

@@ -135,6 +135,17 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// Like [`Walker::at`] for text already known to be ASCII (or not), skipping the scan.
+    #[inline]
+    pub(crate) fn at_known(text: &'a str, offset: usize, ascii: bool) -> Walker<'a> {
+        Walker {
+            rest: text,
+            pos: offset,
+            ascii: ascii || text.is_ascii(),
+            done: false,
+        }
+    }
+
     /// Character offset of the next object.
     pub fn offset(&self) -> usize {
         self.pos
@@ -160,14 +171,11 @@ impl<'a> Walker<'a> {
     }
 }
 
-impl<'a> Iterator for Walker<'a> {
-    type Item = Result<Element<'a>, TlvError>;
-
-    #[inline]
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.done || self.rest.is_empty() {
-            return None;
-        }
+impl<'a> Walker<'a> {
+    /// The general step: any text, errors included. Kept out of line so that the ASCII step
+    /// in [`Iterator::next`] stays small enough to inline into every loop.
+    #[inline(never)]
+    fn next_slow(&mut self) -> Option<Result<Element<'a>, TlvError>> {
         let b = self.rest.as_bytes();
         let header = match b {
             [a, c, d, e, ..] => [*a, *c, *d, *e],
@@ -175,7 +183,7 @@ impl<'a> Iterator for Walker<'a> {
         };
         let digit = |x: u8| x.wrapping_sub(b'0');
         let [h0, h1, h2, h3] = header.map(digit);
-        if (h0 | h1 | h2 | h3) >= 10 && (h0 >= 10 || h1 >= 10 || h2 >= 10 || h3 >= 10) {
+        if h0 >= 10 || h1 >= 10 || h2 >= 10 || h3 >= 10 {
             return self.fail(TlvErrorKind::Header, two_digits(b));
         }
         let id = h0 * 10 + h1;
@@ -218,6 +226,53 @@ impl<'a> Iterator for Walker<'a> {
     }
 }
 
+/// Reads the header at the start of ASCII bytes `b`: `(id, len)` when it is 4 digits and the
+/// value fits in what remains.
+#[inline(always)]
+pub(crate) fn ascii_header(b: &[u8]) -> Option<(u8, usize)> {
+    let x = u32::from_le_bytes(*b.first_chunk::<4>()?);
+    let d = x.wrapping_sub(0x3030_3030);
+    // A byte below '0' borrows and sets its own top bit; a byte above '9' sets the top bit
+    // of `d + 0x76`. Carries and borrows only leave bytes that are flagged themselves, so the
+    // test is exact: zero exactly when all four bytes are digits.
+    if (d | d.wrapping_add(0x7676_7676)) & 0x8080_8080 != 0 {
+        return None;
+    }
+    let [h0, h1, h2, h3] = d.to_le_bytes();
+    let len = usize::from(h2 * 10 + h3);
+    (len <= b.len() - 4).then_some((h0 * 10 + h1, len))
+}
+
+impl<'a> Iterator for Walker<'a> {
+    type Item = Result<Element<'a>, TlvError>;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done || self.rest.is_empty() {
+            return None;
+        }
+        if self.ascii {
+            if let Some((id, len)) = ascii_header(self.rest.as_bytes()) {
+                // ASCII: every byte is a character boundary and `4 + len` is in bounds.
+                if let (Some(value), Some(rest)) =
+                    (self.rest.get(4..4 + len), self.rest.get(4 + len..))
+                {
+                    let e = Element {
+                        id,
+                        value,
+                        offset: self.pos,
+                        len,
+                    };
+                    self.rest = rest;
+                    self.pos += 4 + len;
+                    return Some(Ok(e));
+                }
+            }
+        }
+        self.next_slow()
+    }
+}
+
 /// True when `text` walks as a sequence of data objects to its very end.
 pub fn walks(text: &str) -> bool {
     Walker::new(text).all(|r| r.is_ok())
@@ -240,6 +295,45 @@ pub fn write(out: &mut alloc::string::String, id: u8, value: &str) -> Option<()>
     out.push(l[1] as char);
     out.push_str(value);
     Some(())
+}
+
+/// A small deterministic generator of TLV-like ASCII text for tests: data objects with
+/// random IDs, nested ones up to `depth`, some of them broken (short values, stray bytes).
+#[cfg(test)]
+pub(crate) fn tlv_like(seed: &mut u64, depth: u32) -> alloc::string::String {
+    fn next(seed: &mut u64, n: u64) -> usize {
+        *seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((*seed >> 33) % n) as usize
+    }
+    let mut s = alloc::string::String::new();
+    for _ in 0..next(seed, 10) {
+        let id = next(seed, 100);
+        let value = if depth > 0 && next(seed, 3) == 0 {
+            tlv_like(seed, depth - 1)
+        } else {
+            let n = next(seed, 14);
+            (0..n)
+                .map(|_| match next(seed, 40) {
+                    0 => '\u{7f}',
+                    1 => '\u{1f}',
+                    _ => char::from(b' ' + next(seed, 95) as u8),
+                })
+                .collect()
+        };
+        let declared = match next(seed, 12) {
+            0 => value.len() + 1 + next(seed, 3),
+            1 => value.len().saturating_sub(1),
+            _ => value.len(),
+        };
+        s.push_str(&alloc::format!("{:02}{:02}", id, declared.min(99)));
+        s.push_str(value.get(..value.len().min(99)).unwrap_or(""));
+        if next(seed, 25) == 0 {
+            s.push(char::from(b'/' + next(seed, 12) as u8));
+        }
+    }
+    s
 }
 
 #[cfg(test)]
@@ -298,6 +392,50 @@ mod tests {
         let e = Walker::new(t).nth(1).unwrap().unwrap();
         let c = e.children().next().unwrap().unwrap();
         assert_eq!((c.id, c.offset, c.value), (5, 10, "1234"));
+    }
+
+    /// The header test straight from its definition.
+    fn naive_header(b: &[u8]) -> Option<(u8, usize)> {
+        let d: Vec<u8> = b.get(..4)?.iter().map(|c| c.wrapping_sub(b'0')).collect();
+        if d.iter().any(|&x| x > 9) {
+            return None;
+        }
+        let len = usize::from(d[2]) * 10 + usize::from(d[3]);
+        (len <= b.len() - 4).then_some((d[0] * 10 + d[1], len))
+    }
+
+    #[test]
+    fn swar_header_matches_definition() {
+        let pool = [
+            0u8, b'/', b'0', b'1', b'5', b'9', b':', b'A', 0x7F, 0x80, 0xC6, 0xFF,
+        ];
+        let mut buf = [b'x'; 104];
+        for a in pool {
+            for b in pool {
+                for c in pool {
+                    for d in pool {
+                        buf[..4].copy_from_slice(&[a, b, c, d]);
+                        for total in [0, 3, 4, 5, 13, 40, 103, 104] {
+                            let s = &buf[..total];
+                            assert_eq!(ascii_header(s), naive_header(s), "{s:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_step_matches_general_step() {
+        let mut seed = 7;
+        for _ in 0..5000 {
+            let t = tlv_like(&mut seed, 1);
+            let fast: Vec<_> = Walker::new(&t).collect();
+            let mut w = Walker::new(&t);
+            w.ascii = false;
+            let general: Vec<_> = w.collect();
+            assert_eq!(fast, general, "{t}");
+        }
     }
 
     #[test]
