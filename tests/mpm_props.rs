@@ -95,12 +95,15 @@ proptest! {
     }
 }
 
-fn corpus_payloads() -> Vec<String> {
-    include_str!("../spec/corpus/payloads.jsonl")
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter_map(|v| v["payload"].as_str().map(str::to_owned))
-        .collect()
+fn corpus_payloads() -> &'static [String] {
+    static ALL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        include_str!("../spec/corpus/payloads.jsonl")
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| v["payload"].as_str().map(str::to_owned))
+            .collect()
+    })
 }
 
 #[derive(Debug, Clone)]
@@ -155,7 +158,7 @@ proptest! {
         edits in proptest::collection::vec(edit(), 1..6),
     ) {
         let all = corpus_payloads();
-        let p = apply(idx.get(&all).as_str(), &edits);
+        let p = apply(idx.get(all).as_str(), &edits);
         for mode in [Mode::Strict, Mode::Lenient] {
             let d = decode_with(&p, Options { mode });
             let _ = qrpay::json::to_value(&d, Default::default());
