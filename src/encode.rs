@@ -1,6 +1,6 @@
 //! Payloads from a JSON description (the "Encode JSON" format of `spec/README.md`): what the
 //! C API's `qrpay_mpm_build_json` and other non-Rust callers use instead of
-//! [`MpmBuilder`](crate::mpm::MpmBuilder).
+//! [`crate::mpm::MpmBuilder`].
 //!
 //! Two forms, which may be mixed in one object:
 //!

@@ -26,10 +26,10 @@ use core::ffi::c_char;
 use std::ffi::CStr;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use qrpay::crc::CrcCheck;
-use qrpay::decode::{decode_with, Kind, Options};
-use qrpay::json::JsonOptions;
-use qrpay::{Issue, Mode};
+use qrpay_core::crc::CrcCheck;
+use qrpay_core::decode::{decode_with, Kind, Options};
+use qrpay_core::json::JsonOptions;
+use qrpay_core::{Issue, Mode};
 
 /// Result of every fallible call. The numbers are fixed and never reused: 1xx argument
 /// errors, 2xx lookups, 3xx building, 9xx internal. Reserved for later parts of the API:
@@ -325,7 +325,7 @@ pub unsafe extern "C" fn qrpay_inspect_json_flags(
                 mode: mode_of(flags),
             },
         );
-        let json = qrpay::json::to_string(
+        let json = qrpay_core::json::to_string(
             &d,
             JsonOptions {
                 reveal: flags & QRPAY_FLAG_REVEAL != 0,
@@ -454,7 +454,7 @@ pub unsafe extern "C" fn qrpay_mpm_get(
             .ok()
             .filter(|&i| i <= 99)
             .ok_or(QRPAY_INVALID_ARGUMENT)?;
-        let m = qrpay::mpm::parse(&h.payload).map_err(|_| QRPAY_NOT_FOUND)?;
+        let m = qrpay_core::mpm::parse(&h.payload).map_err(|_| QRPAY_NOT_FOUND)?;
         let v = m.get(id).ok_or(QRPAY_NOT_FOUND)?;
         // SAFETY: forwarded contract; checked above.
         unsafe { put(v.as_bytes(), out, out_cap, out_len) }
@@ -485,9 +485,9 @@ pub unsafe extern "C" fn qrpay_mpm_get_sub(
         let (Some(id), Some(sub)) = (two(id), two(sub)) else {
             return Err(QRPAY_INVALID_ARGUMENT);
         };
-        let m = qrpay::mpm::parse(&h.payload).map_err(|_| QRPAY_NOT_FOUND)?;
+        let m = qrpay_core::mpm::parse(&h.payload).map_err(|_| QRPAY_NOT_FOUND)?;
         let inner = m.get(id).ok_or(QRPAY_NOT_FOUND)?;
-        let v = qrpay::tlv::Walker::new(inner)
+        let v = qrpay_core::tlv::Walker::new(inner)
             .map_while(Result::ok)
             .find(|e| e.id == sub)
             .ok_or(QRPAY_NOT_FOUND)?
@@ -617,7 +617,7 @@ pub unsafe extern "C" fn qrpay_mpm_currency_alpha(
         // SAFETY: forwarded contract.
         let h = unsafe { handle(mpm) }?;
         check_out(out, out_cap, out_len)?;
-        let m = qrpay::mpm::parse(&h.payload).map_err(|_| QRPAY_NOT_FOUND)?;
+        let m = qrpay_core::mpm::parse(&h.payload).map_err(|_| QRPAY_NOT_FOUND)?;
         let c = m.currency().ok_or(QRPAY_NOT_FOUND)?;
         // SAFETY: forwarded contract; checked above.
         unsafe { put(c.alpha.as_bytes(), out, out_cap, out_len) }
@@ -840,16 +840,16 @@ pub unsafe extern "C" fn qrpay_mpm_issue_is_error(
         // SAFETY: forwarded contract.
         let i = unsafe { issue(mpm, index) }?;
         // SAFETY: forwarded contract.
-        unsafe { set(out, i.severity == qrpay::Severity::Error) }
+        unsafe { set(out, i.severity == qrpay_core::Severity::Error) }
     })
 }
 
 // ---------------------------------------------------------------------------------------
 // Building
 
-fn build(json: &[u8]) -> Result<Result<String, qrpay::encode::EncodeError>, qrpay_status> {
+fn build(json: &[u8]) -> Result<Result<String, qrpay_core::encode::EncodeError>, qrpay_status> {
     let v: serde_json::Value = serde_json::from_slice(json).map_err(|_| QRPAY_INVALID_JSON)?;
-    Ok(qrpay::encode::mpm_from_json(&v))
+    Ok(qrpay_core::encode::mpm_from_json(&v))
 }
 
 /// Builds an MPM payload from a JSON description (`spec/README.md`, "Encode JSON"), e.g.
@@ -971,16 +971,16 @@ pub unsafe extern "C" fn qrpay_cpm_select(
                 list.push(unsafe { bytes(p, n) }?);
             }
         }
-        let config = qrpay::cpm::TerminalConfig {
+        let config = qrpay_core::cpm::TerminalConfig {
             aids: &list,
             partial_selection: flags & QRPAY_FLAG_EXACT_AID == 0,
             preference: if flags & QRPAY_FLAG_PREFER_CONFIGURED != 0 {
-                qrpay::cpm::Preference::ConfiguredOrder
+                qrpay_core::cpm::Preference::ConfiguredOrder
             } else {
-                qrpay::cpm::Preference::FirstEligible
+                qrpay_core::cpm::Preference::FirstEligible
             },
         };
-        let json = qrpay::json::cpm_select(
+        let json = qrpay_core::json::cpm_select(
             t,
             &config,
             JsonOptions {
