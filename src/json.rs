@@ -186,3 +186,72 @@ pub fn invalid_input(message: &str, mode: crate::Mode) -> Value {
         "request": null,
     })
 }
+
+/// POI selection of a CPM payload as JSON (the C API's `qrpay_cpm_select`): decodes `text`,
+/// runs [`crate::cpm::select`] with `config`, and describes the outcome. On success:
+/// `{"selected": true, "index", "aid", "aid_index", "eligible", "label", "poi_data":
+/// [{tag, name, value, offset}], "transparent", "others": [...]}`; otherwise
+/// `{"selected": false, "error": {"code", "message"}}` with code `cpm.undecodable` (the text
+/// is not a CPM payload) or the [`crate::cpm::PoiError`] name (`poi.pfi`,
+/// `poi.no-application-template`, `poi.no-eligible-template`, `poi.duplicate`,
+/// `poi.in-both-templates`, `poi.no-account-data`). Values are those of [`fields`]: PAN and
+/// Track 2 masked unless `opts.reveal`.
+///
+/// ```
+/// use qrpay::cpm::TerminalConfig;
+/// let b2 = "hQVDUFYwMWETTwegAAAAVVVVUAhQcm9kdWN0MWETTwegAAAAZmZmUAhQcm9kdWN0MmJJWggSNFZ4kBI0WF8gDkNBUkRIT0xERVIvRU1WXy0IcnVlc2RlZW5kIZ8QBwYBCgMAAACfJghYT9OF+iNLzJ82AgABnzcEbVjvEw==";
+/// let aids: &[&[u8]] = &[&[0xA0, 0, 0, 0, 0x66, 0x66, 0x66]];
+/// let v = qrpay::json::cpm_select(b2, &TerminalConfig::new(aids), Default::default());
+/// assert_eq!(v["selected"], true);
+/// assert_eq!(v["label"], "Product2");
+/// assert_eq!(v["aid"], "A0000000666666");
+/// ```
+pub fn cpm_select(text: &str, config: &crate::cpm::TerminalConfig<'_>, opts: JsonOptions) -> Value {
+    use crate::cpm::{Cpm, PoiError};
+    let fail = |code: &str, message: alloc::string::String| json!({"selected": false, "error": {"code": code, "message": message}});
+    let cpm = match Cpm::decode(text) {
+        Ok(c) => c,
+        Err(e) => return fail("cpm.undecodable", e.to_string()),
+    };
+    let s = match crate::cpm::select(&cpm, config) {
+        Ok(s) => s,
+        Err(e) => {
+            let code = match e {
+                PoiError::Pfi => "poi.pfi",
+                PoiError::NoApplicationTemplate => "poi.no-application-template",
+                PoiError::NoEligibleTemplate => "poi.no-eligible-template",
+                PoiError::Duplicate { .. } => "poi.duplicate",
+                PoiError::InBothTemplates { .. } => "poi.in-both-templates",
+                PoiError::NoAccountData => "poi.no-account-data",
+            };
+            return fail(code, e.to_string());
+        }
+    };
+    // Values (masked as in `fields`) by byte offset of the data object.
+    let all = cpm.fields(opts.reveal);
+    let object = |t: &crate::tlv::ber::Tlv<'_>| {
+        let f = all.iter().find(|f| f.offset == t.offset);
+        json!({
+            "tag": alloc::format!("{}", t.tag),
+            "name": crate::cpm::tag_name(t.tag.value()),
+            "value": f.map(|f| f.value.as_ref()),
+            "offset": t.offset,
+        })
+    };
+    let hex = |b: &[u8]| {
+        b.iter()
+            .map(|x| alloc::format!("{x:02X}"))
+            .collect::<alloc::string::String>()
+    };
+    json!({
+        "selected": true,
+        "index": s.index,
+        "aid": s.template.aid().map(hex),
+        "aid_index": s.aid_index,
+        "eligible": s.eligible,
+        "label": s.template.label(),
+        "poi_data": s.poi_data.iter().map(object).collect::<Vec<_>>(),
+        "transparent": hex(&s.transparent_data()),
+        "others": s.others.iter().map(object).collect::<Vec<_>>(),
+    })
+}

@@ -31,6 +31,8 @@ pub mod cpm;
 pub mod crc;
 pub mod currency;
 pub mod decode;
+#[cfg(feature = "json")]
+pub mod encode;
 pub mod fields;
 pub mod formats;
 #[cfg(feature = "json")]
