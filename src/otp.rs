@@ -219,7 +219,7 @@ pub(crate) fn hotp_with(
     Ok(v)
 }
 
-/// HOTP(K, C) of RFC 4226 with `digits` (6 to 9) digits, as a number (see [`format`]).
+/// HOTP(K, C) of RFC 4226 with `digits` (6 to 9) digits, as a number (see [`format()`]).
 pub fn hotp(
     key: &SecretKey,
     counter: u64,
