@@ -38,11 +38,15 @@ pub mod formats;
 #[cfg(feature = "json")]
 pub mod json;
 pub mod mpm;
+pub mod otp;
+pub mod paycode;
+pub mod policy;
 pub mod recognize;
 pub mod report;
 pub mod request;
 pub mod schemes;
 pub mod tlv;
+pub mod token;
 
 pub use decode::{decode, decode_with, recognize, Decoded, Kind, Verdict};
 pub use report::{Code, Issue, Mode, Path, Report, Severity};

@@ -9,6 +9,7 @@ use qrpay::decode::{decode_with, Options};
 use qrpay::json::{self, JsonOptions};
 use qrpay::Mode;
 
+mod security;
 mod text;
 
 /// Inspect, build and conformance-test payment QR codes.
@@ -52,6 +53,8 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    #[command(flatten)]
+    Security(security::Command),
 }
 
 fn main() -> ExitCode {
@@ -73,6 +76,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Conform { paths, verbose } => conform(&paths, verbose),
+        Command::Security(c) => security::run(c),
     };
     match r {
         Ok(code) => code,
