@@ -66,6 +66,9 @@ pub enum EncodeError {
     /// The MPM builder refused the payload.
     #[error(transparent)]
     Build(#[from] BuildError),
+    /// A scheme or format builder refused the payload (the message says why).
+    #[error("{0}")]
+    Refused(String),
 }
 
 fn text<'v>(v: &'v Value, member: &str) -> Result<&'v str, EncodeError> {
@@ -366,5 +369,173 @@ mod tests {
         assert!(p.contains("64200002ZH0104最佳运输0202北京"));
         assert!(p.contains("62080504INV1"));
         assert_eq!(crate::crc::check(&p).as_str(), "ok");
+    }
+}
+
+/// Builds a payload for a named scheme from `{"scheme": "...", ...}`; without `scheme` (or
+/// with `"scheme": "emv"`) the object is an MPM description for [`mpm_from_json`].
+///
+/// | scheme | members (`?` optional) |
+/// |---|---|
+/// | `pix` | `key`, `name`, `city`, `amount?`, `txid?`, `info?` |
+/// | `promptpay` | one of `mobile`, `national_id`, `ewallet`; `amount?` |
+/// | `paynow` | one of `mobile`, `uen`; `amount?`, `editable?` (bool), `reference?`, `name?`, `city?` |
+/// | `vietqr` | `bin`, one of `account`, `card`; `amount?`, `purpose?`, `name?`, `city?` |
+/// | `upi` | `pa`, `pn`, `am?`, `tn?`, `tr?`, `mc?`, `cu?` |
+///
+/// Values are strings (amounts as decimal strings). Unknown members are refused.
+///
+/// ```
+/// let desc = serde_json::json!({"scheme": "pix", "key": "+5561912345678",
+///     "name": "FULANO DE TAL", "city": "BRASILIA", "amount": "10.00"});
+/// let payload = qrpay::encode::from_json(&desc).unwrap();
+/// let d = qrpay::decode(&payload);
+/// assert!(d.is_intact());
+/// assert!(d.schemes.contains(qrpay::schemes::SchemeId::Pix));
+/// ```
+pub fn from_json(desc: &Value) -> Result<String, EncodeError> {
+    let o = desc.as_object().ok_or(EncodeError::NotObject)?;
+    let scheme = match o.get("scheme") {
+        None => return mpm_from_json(desc),
+        Some(v) => text(v, "scheme")?,
+    };
+    let get =
+        |k: &str| -> Result<Option<&str>, EncodeError> { o.get(k).map(|v| text(v, k)).transpose() };
+    let need = |k: &str| -> Result<&str, EncodeError> {
+        get(k)?.ok_or_else(|| EncodeError::Type {
+            member: k.to_string(),
+            expected: "a string (required)",
+        })
+    };
+    let allowed: &[&str] = match scheme {
+        "emv" => {
+            let mut rest = o.clone();
+            rest.remove("scheme");
+            return mpm_from_json(&Value::Object(rest));
+        }
+        "pix" => &["key", "name", "city", "amount", "txid", "info"],
+        "promptpay" => &["mobile", "national_id", "ewallet", "amount"],
+        "paynow" => &[
+            "mobile",
+            "uen",
+            "amount",
+            "editable",
+            "reference",
+            "name",
+            "city",
+        ],
+        "vietqr" => &[
+            "bin", "account", "card", "amount", "purpose", "name", "city",
+        ],
+        "upi" => &["pa", "pn", "am", "tn", "tr", "mc", "cu"],
+        other => {
+            return Err(EncodeError::Value {
+                member: "scheme".to_string(),
+                value: other.to_string(),
+            })
+        }
+    };
+    if let Some(k) = o
+        .keys()
+        .find(|k| *k != "scheme" && !allowed.contains(&k.as_str()))
+    {
+        return Err(EncodeError::UnknownMember(k.clone()));
+    }
+    let refused = |e: &dyn core::fmt::Display| EncodeError::Refused(e.to_string());
+    use crate::schemes::{pix, singapore, thai, vietnam};
+    match scheme {
+        "pix" => {
+            let mut b = pix::PixBuilder::new(need("key")?, need("name")?, need("city")?);
+            if let Some(a) = get("amount")? {
+                b = b.amount(a);
+            }
+            if let Some(t) = get("txid")? {
+                b = b.txid(t);
+            }
+            if let Some(i) = get("info")? {
+                b = b.info(i);
+            }
+            b.build().map_err(|e| refused(&e))
+        }
+        "promptpay" => {
+            let b = match (get("mobile")?, get("national_id")?, get("ewallet")?) {
+                (Some(m), None, None) => thai::PromptPayBuilder::mobile(m),
+                (None, Some(n), None) => thai::PromptPayBuilder::national_id(n),
+                (None, None, Some(e)) => thai::PromptPayBuilder::ewallet(e),
+                _ => {
+                    return Err(EncodeError::Type {
+                        member: "mobile|national_id|ewallet".to_string(),
+                        expected: "exactly one of them",
+                    })
+                }
+            }
+            .map_err(|e| refused(&e))?;
+            let b = match get("amount")? {
+                Some(a) => b.amount(a),
+                None => b,
+            };
+            b.build().map_err(|e| refused(&e))
+        }
+        "paynow" => {
+            let mut b = match (get("mobile")?, get("uen")?) {
+                (Some(m), None) => singapore::PayNowBuilder::mobile(m),
+                (None, Some(u)) => singapore::PayNowBuilder::uen(u),
+                _ => {
+                    return Err(EncodeError::Type {
+                        member: "mobile|uen".to_string(),
+                        expected: "exactly one of them",
+                    })
+                }
+            };
+            if let Some(a) = get("amount")? {
+                b = b.amount(a);
+            }
+            if let Some(v) = o.get("editable") {
+                let e = v.as_bool().ok_or_else(|| EncodeError::Type {
+                    member: "editable".to_string(),
+                    expected: "a boolean",
+                })?;
+                b = b.editable(e);
+            }
+            if let Some(r) = get("reference")? {
+                b = b.reference(r);
+            }
+            if let (Some(n), Some(c)) = (get("name")?, get("city")?) {
+                b = b.merchant(n, c);
+            }
+            b.build().map_err(|e| refused(&e))
+        }
+        "vietqr" => {
+            let bin = need("bin")?;
+            let mut b = match (get("account")?, get("card")?) {
+                (Some(a), None) => vietnam::VietQrBuilder::account(bin, a),
+                (None, Some(c)) => vietnam::VietQrBuilder::card(bin, c),
+                _ => {
+                    return Err(EncodeError::Type {
+                        member: "account|card".to_string(),
+                        expected: "exactly one of them",
+                    })
+                }
+            };
+            if let Some(a) = get("amount")? {
+                b = b.amount(a);
+            }
+            if let Some(p) = get("purpose")? {
+                b = b.purpose(p);
+            }
+            if let (Some(n), Some(c)) = (get("name")?, get("city")?) {
+                b = b.merchant(n, c);
+            }
+            b.build().map_err(|e| refused(&e))
+        }
+        _ => {
+            let mut b = crate::formats::upi::UpiBuilder::new(need("pa")?, need("pn")?);
+            for k in ["am", "tn", "tr", "mc", "cu"] {
+                if let Some(v) = get(k)? {
+                    b = b.set(k, v);
+                }
+            }
+            b.build().map_err(|e| refused(&e))
+        }
     }
 }

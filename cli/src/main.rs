@@ -9,6 +9,7 @@ use qrpay::decode::{decode_with, Options};
 use qrpay::json::{self, JsonOptions};
 use qrpay::Mode;
 
+mod encode;
 mod security;
 mod text;
 
@@ -53,6 +54,7 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    Encode(encode::Encode),
     #[command(flatten)]
     Security(security::Command),
 }
@@ -76,10 +78,13 @@ fn main() -> ExitCode {
             }
         }
         Command::Conform { paths, verbose } => conform(&paths, verbose),
+        Command::Encode(e) => encode::run(e),
         Command::Security(c) => security::run(c),
     };
     match r {
         Ok(code) => code,
+        // A reader that stopped early (`qrpay ... | head`) is not an error.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("qrpay: {e}");
             ExitCode::from(2)
