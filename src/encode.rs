@@ -292,86 +292,6 @@ pub fn mpm_from_json(desc: &Value) -> Result<String, EncodeError> {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn raw_and_named_give_the_same_payload() {
-        let raw = json!({"objects": {
-            "01": "11", "29": {"00": "A000000677010111", "01": "0066812345678"},
-            "52": "5812", "53": "764", "58": "TH", "59": "SHOP", "60": "BANGKOK"}});
-        let named = json!({"initiation": "static", "mcc": "5812", "currency": "THB",
-            "country": "TH", "merchant_name": "SHOP", "merchant_city": "BANGKOK",
-            "accounts": [{"id": "29", "guid": "A000000677010111", "fields": {"01": "0066812345678"}}]});
-        let a = mpm_from_json(&raw).unwrap();
-        let b = mpm_from_json(&named).unwrap();
-        assert_eq!(a, b);
-        // Written out by hand from the MPM grammar (ID, 2-digit length, value).
-        assert!(a.starts_with("000201010211"));
-        assert!(a.contains("29370016A0000006770101110113006681234567852045812530376458"));
-        assert!(a.contains("5802TH5904SHOP6007BANGKOK6304"));
-        assert_eq!(crate::crc::check(&a).as_str(), "ok");
-    }
-
-    #[test]
-    fn refusals() {
-        let base = || {
-            json!({"mcc": "5812", "currency": "764", "country": "TH", "merchant_name": "SHOP",
-            "merchant_city": "BANGKOK", "accounts": [{"id": 2, "value": "4000123456789012"}]})
-        };
-        assert!(mpm_from_json(&base()).is_ok());
-        let mut v = base();
-        v["colour"] = json!("red");
-        assert_eq!(
-            mpm_from_json(&v),
-            Err(EncodeError::UnknownMember("colour".into()))
-        );
-        let mut v = base();
-        v["currency"] = json!("XXQ");
-        assert!(matches!(mpm_from_json(&v), Err(EncodeError::Value { .. })));
-        let mut v = base();
-        v["objects"] = json!({"52": "5999"});
-        assert_eq!(mpm_from_json(&v), Err(EncodeError::Id("52".into())));
-        let mut v = base();
-        v["objects"] = json!({"5": "x"});
-        assert_eq!(mpm_from_json(&v), Err(EncodeError::Id("5".into())));
-        let mut v = base();
-        v["tip"] = json!("prompt");
-        v["fee_fixed"] = json!("1.00");
-        assert_eq!(mpm_from_json(&v), Err(EncodeError::Id("55".into())));
-        let mut v = base();
-        v["amount"] = json!(10);
-        assert!(matches!(mpm_from_json(&v), Err(EncodeError::Type { .. })));
-        let mut v = base();
-        v["amount"] = json!("0");
-        assert!(matches!(mpm_from_json(&v), Err(EncodeError::Build(_))));
-        assert_eq!(mpm_from_json(&json!([1])), Err(EncodeError::NotObject));
-        // PromptPay-like code without 52/59/60: refused strictly, built leniently.
-        let pp = json!({"initiation": "static", "currency": "764", "country": "TH",
-            "accounts": [{"id": 29, "guid": "A000000677010111", "fields": {"01": "0066812345678"}}]});
-        assert!(mpm_from_json(&pp).is_err());
-        let mut pp = pp;
-        pp["lenient"] = json!(true);
-        assert!(mpm_from_json(&pp).is_ok());
-    }
-
-    #[test]
-    fn multibyte_language_template_counts_characters() {
-        let v = json!({"mcc": "4111", "currency": "CNY", "country": "CN",
-            "merchant_name": "BEST TRANSPORT", "merchant_city": "BEIJING",
-            "accounts": [{"id": 2, "value": "4000123456789012"}],
-            "language": {"language": "ZH", "name": "最佳运输", "city": "北京"},
-            "additional": {"05": "INV1"}});
-        let p = mpm_from_json(&v).unwrap();
-        // From the dossier's CN reference payload: 64 20 holds 0002ZH 0104最佳运输 0202北京.
-        assert!(p.contains("64200002ZH0104最佳运输0202北京"));
-        assert!(p.contains("62080504INV1"));
-        assert_eq!(crate::crc::check(&p).as_str(), "ok");
-    }
-}
-
 /// Builds a payload for a named scheme from `{"scheme": "...", ...}`; without `scheme` (or
 /// with `"scheme": "emv"`) the object is an MPM description for [`mpm_from_json`].
 ///
@@ -537,5 +457,85 @@ pub fn from_json(desc: &Value) -> Result<String, EncodeError> {
             }
             b.build().map_err(|e| refused(&e))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn raw_and_named_give_the_same_payload() {
+        let raw = json!({"objects": {
+            "01": "11", "29": {"00": "A000000677010111", "01": "0066812345678"},
+            "52": "5812", "53": "764", "58": "TH", "59": "SHOP", "60": "BANGKOK"}});
+        let named = json!({"initiation": "static", "mcc": "5812", "currency": "THB",
+            "country": "TH", "merchant_name": "SHOP", "merchant_city": "BANGKOK",
+            "accounts": [{"id": "29", "guid": "A000000677010111", "fields": {"01": "0066812345678"}}]});
+        let a = mpm_from_json(&raw).unwrap();
+        let b = mpm_from_json(&named).unwrap();
+        assert_eq!(a, b);
+        // Written out by hand from the MPM grammar (ID, 2-digit length, value).
+        assert!(a.starts_with("000201010211"));
+        assert!(a.contains("29370016A0000006770101110113006681234567852045812530376458"));
+        assert!(a.contains("5802TH5904SHOP6007BANGKOK6304"));
+        assert_eq!(crate::crc::check(&a).as_str(), "ok");
+    }
+
+    #[test]
+    fn refusals() {
+        let base = || {
+            json!({"mcc": "5812", "currency": "764", "country": "TH", "merchant_name": "SHOP",
+            "merchant_city": "BANGKOK", "accounts": [{"id": 2, "value": "4000123456789012"}]})
+        };
+        assert!(mpm_from_json(&base()).is_ok());
+        let mut v = base();
+        v["colour"] = json!("red");
+        assert_eq!(
+            mpm_from_json(&v),
+            Err(EncodeError::UnknownMember("colour".into()))
+        );
+        let mut v = base();
+        v["currency"] = json!("XXQ");
+        assert!(matches!(mpm_from_json(&v), Err(EncodeError::Value { .. })));
+        let mut v = base();
+        v["objects"] = json!({"52": "5999"});
+        assert_eq!(mpm_from_json(&v), Err(EncodeError::Id("52".into())));
+        let mut v = base();
+        v["objects"] = json!({"5": "x"});
+        assert_eq!(mpm_from_json(&v), Err(EncodeError::Id("5".into())));
+        let mut v = base();
+        v["tip"] = json!("prompt");
+        v["fee_fixed"] = json!("1.00");
+        assert_eq!(mpm_from_json(&v), Err(EncodeError::Id("55".into())));
+        let mut v = base();
+        v["amount"] = json!(10);
+        assert!(matches!(mpm_from_json(&v), Err(EncodeError::Type { .. })));
+        let mut v = base();
+        v["amount"] = json!("0");
+        assert!(matches!(mpm_from_json(&v), Err(EncodeError::Build(_))));
+        assert_eq!(mpm_from_json(&json!([1])), Err(EncodeError::NotObject));
+        // PromptPay-like code without 52/59/60: refused strictly, built leniently.
+        let pp = json!({"initiation": "static", "currency": "764", "country": "TH",
+            "accounts": [{"id": 29, "guid": "A000000677010111", "fields": {"01": "0066812345678"}}]});
+        assert!(mpm_from_json(&pp).is_err());
+        let mut pp = pp;
+        pp["lenient"] = json!(true);
+        assert!(mpm_from_json(&pp).is_ok());
+    }
+
+    #[test]
+    fn multibyte_language_template_counts_characters() {
+        let v = json!({"mcc": "4111", "currency": "CNY", "country": "CN",
+            "merchant_name": "BEST TRANSPORT", "merchant_city": "BEIJING",
+            "accounts": [{"id": 2, "value": "4000123456789012"}],
+            "language": {"language": "ZH", "name": "最佳运输", "city": "北京"},
+            "additional": {"05": "INV1"}});
+        let p = mpm_from_json(&v).unwrap();
+        // From the dossier's CN reference payload: 64 20 holds 0002ZH 0104最佳运输 0202北京.
+        assert!(p.contains("64200002ZH0104最佳运输0202北京"));
+        assert!(p.contains("62080504INV1"));
+        assert_eq!(crate::crc::check(&p).as_str(), "ok");
     }
 }
