@@ -39,6 +39,7 @@ pub mod mpm;
 pub mod recognize;
 pub mod report;
 pub mod request;
+pub mod routing;
 pub mod schemes;
 pub mod tlv;
 
