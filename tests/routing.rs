@@ -522,3 +522,50 @@ proptest! {
         prop_assert!(Directory::from_json(file(&es.join(",")).as_bytes()).is_err());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// The trie agrees with a plain scan: exact GUID first, else the longest prefix, without
+    /// regard to case.
+    #[test]
+    fn lookup_matches_a_linear_scan(
+        keys in proptest::collection::btree_set(("[a-cA-C.]{1,6}", any::<bool>()), 1..30),
+        queries in proptest::collection::vec("[a-cA-C.]{0,8}", 1..30),
+    ) {
+        use qrpay::routing::{DirectoryBuilder, EntrySpec};
+        let mut b = DirectoryBuilder::new("p", qrpay::schemes::Date::new(2026, 1, 1).unwrap()).unwrap();
+        let mut kept: Vec<(String, bool, SchemeId)> = Vec::new();
+        for (i, (k, prefix)) in keys.iter().enumerate() {
+            let scheme = SchemeId::ALL[i % SchemeId::ALL.len()];
+            let e = EntrySpec {
+                kind: if *prefix { KeyKind::GuidPrefix } else { KeyKind::Guid },
+                keys: &[k.as_str()],
+                lengths: None,
+                scheme,
+                network: "n",
+                countries: &[],
+                currencies: &[],
+                clearing: "c",
+                source: "s",
+            };
+            if b.add(&e).is_ok() {
+                kept.push((k.to_ascii_lowercase(), *prefix, scheme));
+            }
+        }
+        let d = b.build();
+        for q in queries {
+            let ql = q.to_ascii_lowercase();
+            let want = kept
+                .iter()
+                .find(|(k, p, _)| !p && *k == ql)
+                .or_else(|| {
+                    kept.iter()
+                        .filter(|(k, p, _)| *p && ql.starts_with(k.as_str()))
+                        .max_by_key(|(k, _, _)| k.len())
+                })
+                .map(|(_, _, s)| *s);
+            prop_assert_eq!(d.lookup_guid(&q).map(|h| h.network.scheme), want, "{}", q);
+        }
+    }
+}

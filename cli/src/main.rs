@@ -9,6 +9,7 @@ use qrpay::decode::{decode_with, Options};
 use qrpay::json::{self, JsonOptions};
 use qrpay::Mode;
 
+mod route;
 mod text;
 
 /// Inspect, build and conformance-test payment QR codes.
@@ -52,6 +53,14 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Pick the network a wallet (or, with --acquirer, a terminal) routes a code through.
+    ///
+    /// Exit status: 0 when a network is chosen, 1 when none (the reason is printed), 2 on
+    /// bad arguments.
+    Route(route::RouteArgs),
+    /// The interoperability matrix: for every code of a corpus, the route each example
+    /// profile takes.
+    Matrix(route::MatrixArgs),
 }
 
 fn main() -> ExitCode {
@@ -73,6 +82,8 @@ fn main() -> ExitCode {
             }
         }
         Command::Conform { paths, verbose } => conform(&paths, verbose),
+        Command::Route(a) => route::route(a),
+        Command::Matrix(a) => route::matrix(a),
     };
     match r {
         Ok(code) => code,

@@ -249,8 +249,13 @@ const NONE: u32 = u32::MAX;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Node {
+    /// First edge out of this node, and how many.
     edges: u32,
     n_edges: u32,
+    /// The bytes (lower case) this node stands for beyond its edge's byte: chains of nodes
+    /// with one child and no entry are merged into one node (a radix tree).
+    label: u32,
+    label_len: u32,
     exact: u32,
     prefix: u32,
 }
@@ -267,6 +272,7 @@ pub struct Directory {
     nodes: Vec<Node>,
     edge_bytes: Vec<u8>,
     edge_child: Vec<u32>,
+    labels: Vec<u8>,
 }
 
 /// How [`Directory::merge`] treats a key both directories hold.
@@ -408,6 +414,7 @@ impl DirectoryBuilder {
                 nodes: Vec::new(),
                 edge_bytes: Vec::new(),
                 edge_child: Vec::new(),
+                labels: Vec::new(),
             },
             origin: Vec::new(),
             entries_seen: 0,
@@ -661,28 +668,64 @@ impl DirectoryBuilder {
     pub fn build(self) -> Directory {
         let mut dir = self.dir;
         let n = self.byte.len();
-        let mut nodes = Vec::with_capacity(n);
+        let get = |v: &Vec<u32>, i: u32| v.get(i as usize).copied().unwrap_or(NONE);
+        let slots = |i: u32| self.slots.get(i as usize).copied().unwrap_or((NONE, NONE));
+        let mut nodes: Vec<Node> = Vec::with_capacity(n);
         let mut edge_bytes = Vec::with_capacity(n);
         let mut edge_child = Vec::with_capacity(n);
-        for i in 0..n {
+        let mut labels = Vec::new();
+        // Breadth first: (temporary node, its index in `nodes`).
+        let (exact, prefix) = slots(0);
+        nodes.push(Node {
+            edges: 0,
+            n_edges: 0,
+            label: 0,
+            label_len: 0,
+            exact,
+            prefix,
+        });
+        let mut queue = alloc::collections::VecDeque::new();
+        queue.push_back((0u32, 0u32));
+        while let Some((t, at)) = queue.pop_front() {
             let start = edge_bytes.len() as u32;
-            let mut c = self.first_child.get(i).copied().unwrap_or(NONE);
+            let mut c = get(&self.first_child, t);
             while c != NONE {
                 edge_bytes.push(self.byte.get(c as usize).copied().unwrap_or(0));
-                edge_child.push(c);
-                c = self.next_sibling.get(c as usize).copied().unwrap_or(NONE);
+                // Follow the chain of single children without entries.
+                let label = labels.len() as u32;
+                let mut end = c;
+                loop {
+                    let only = get(&self.first_child, end);
+                    let single = only != NONE && get(&self.next_sibling, only) == NONE;
+                    if !single || slots(end) != (NONE, NONE) {
+                        break;
+                    }
+                    labels.push(self.byte.get(only as usize).copied().unwrap_or(0));
+                    end = only;
+                }
+                let (exact, prefix) = slots(end);
+                let idx = nodes.len() as u32;
+                nodes.push(Node {
+                    edges: 0,
+                    n_edges: 0,
+                    label,
+                    label_len: labels.len() as u32 - label,
+                    exact,
+                    prefix,
+                });
+                edge_child.push(idx);
+                queue.push_back((end, idx));
+                c = get(&self.next_sibling, c);
             }
-            let (exact, prefix) = self.slots.get(i).copied().unwrap_or((NONE, NONE));
-            nodes.push(Node {
-                edges: start,
-                n_edges: edge_bytes.len() as u32 - start,
-                exact,
-                prefix,
-            });
+            if let Some(node) = nodes.get_mut(at as usize) {
+                node.edges = start;
+                node.n_edges = edge_bytes.len() as u32 - start;
+            }
         }
         dir.nodes = nodes;
         dir.edge_bytes = edge_bytes;
         dir.edge_child = edge_child;
+        dir.labels = labels;
         dir
     }
 }
@@ -720,11 +763,14 @@ impl Directory {
             nodes: alloc::vec![Node {
                 edges: 0,
                 n_edges: 0,
+                label: 0,
+                label_len: 0,
                 exact: NONE,
                 prefix: NONE,
             }],
             edge_bytes: Vec::new(),
             edge_child: Vec::new(),
+            labels: Vec::new(),
         }
     }
 
@@ -776,24 +822,43 @@ impl Directory {
         self.edge_child.get(start + i).copied()
     }
 
+    /// Follows the edge for `b` out of `node`, then that child's label against the start of
+    /// `tail`: the child and what is left of `tail`.
+    #[inline]
+    fn step<'q>(&self, node: &Node, b: u8, tail: &'q [u8]) -> Option<(&Node, &'q [u8])> {
+        let next = self.nodes.get(self.child(node, b)? as usize)?;
+        let start = next.label as usize;
+        let label = self.labels.get(start..start + next.label_len as usize)?;
+        let head = tail.get(..label.len())?;
+        if !head
+            .iter()
+            .zip(label)
+            .all(|(q, l)| q.to_ascii_lowercase() == *l)
+        {
+            return None;
+        }
+        Some((next, tail.get(label.len()..).unwrap_or_default()))
+    }
+
     /// Walks `key` in `space`: the deepest prefix entry accepted by `fits`, or the exact
     /// entry when the whole key is a key.
     #[inline]
     fn find(&self, space: u8, key: &[u8], fits: impl Fn(u32) -> bool) -> Option<u32> {
-        let mut node = self.nodes.first()?;
-        node = self.nodes.get(self.child(node, space)? as usize)?;
+        let root = self.nodes.first()?;
+        let (mut node, mut rest) = self.step(root, space, key)?;
         let mut best = NONE;
-        for &b in key {
-            match self.child(node, b.to_ascii_lowercase()) {
-                Some(c) => node = self.nodes.get(c as usize)?,
-                None => return (best != NONE).then_some(best),
-            }
+        loop {
             if node.prefix != NONE && fits(node.prefix) {
                 best = node.prefix;
             }
-        }
-        if node.exact != NONE {
-            return Some(node.exact);
+            if rest.is_empty() && node.exact != NONE {
+                return Some(node.exact);
+            }
+            let [b, tail @ ..] = rest else { break };
+            match self.step(node, b.to_ascii_lowercase(), tail) {
+                Some((n, r)) => (node, rest) = (n, r),
+                None => break,
+            }
         }
         (best != NONE).then_some(best)
     }
