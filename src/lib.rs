@@ -44,6 +44,7 @@ pub mod policy;
 pub mod recognize;
 pub mod report;
 pub mod request;
+pub mod routing;
 pub mod schemes;
 pub mod tlv;
 pub mod token;

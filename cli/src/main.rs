@@ -10,6 +10,7 @@ use qrpay::json::{self, JsonOptions};
 use qrpay::Mode;
 
 mod encode;
+mod route;
 mod security;
 mod text;
 
@@ -57,6 +58,14 @@ enum Command {
     Encode(encode::Encode),
     #[command(flatten)]
     Security(security::Command),
+    /// Pick the network a wallet (or, with --acquirer, a terminal) routes a code through.
+    ///
+    /// Exit status: 0 when a network is chosen, 1 when none (the reason is printed), 2 on
+    /// bad arguments.
+    Route(route::RouteArgs),
+    /// The interoperability matrix: for every code of a corpus, the route each example
+    /// profile takes.
+    Matrix(route::MatrixArgs),
 }
 
 fn main() -> ExitCode {
@@ -80,6 +89,8 @@ fn main() -> ExitCode {
         Command::Conform { paths, verbose } => conform(&paths, verbose),
         Command::Encode(e) => encode::run(e),
         Command::Security(c) => security::run(c),
+        Command::Route(a) => route::route(a),
+        Command::Matrix(a) => route::matrix(a),
     };
     match r {
         Ok(code) => code,
