@@ -1,4 +1,5 @@
 //! `qrpay`: inspect, build and conformance-test payment QR codes.
+#![forbid(unsafe_code)]
 
 use std::io::{self, BufRead, Read, Write};
 use std::path::{Path, PathBuf};
