@@ -142,6 +142,34 @@ impl Layout {
         Layout::from_rule(rule)
     }
 
+    /// The layout for `scheme` from a routing directory's payment-code entries: the first
+    /// `paycode` key of that scheme gives the prefix, and the shortest of 18 and 19 digits its
+    /// lengths allow the length; 8 OTP digits. This is how a deployment keeps generation in
+    /// step with the directory its acquirers route by.
+    ///
+    /// ```
+    /// use qrpay::{paycode::Layout, routing::Directory, schemes::SchemeId};
+    /// let l = Layout::from_directory(&Directory::builtin(), SchemeId::Unionpay).unwrap();
+    /// assert_eq!((l.prefix(), l.length()), ("62", 19));
+    /// ```
+    pub fn from_directory(
+        dir: &crate::routing::Directory,
+        scheme: crate::schemes::SchemeId,
+    ) -> Result<Layout, PaycodeError> {
+        let hit = dir
+            .entries()
+            .find(|h| {
+                h.network.scheme == scheme && h.entry.kind == crate::routing::KeyKind::Paycode
+            })
+            .ok_or(PaycodeError::Wallet)?;
+        let (lo, hi) = hit.entry.lengths.ok_or(PaycodeError::Wallet)?;
+        let length = [18u8, 19]
+            .into_iter()
+            .find(|l| (lo..=hi).contains(l))
+            .ok_or(PaycodeError::Wallet)?;
+        Layout::new(&hit.entry.key, length, 8)
+    }
+
     /// The layout of one rule (see [`Layout::for_wallet_in`]).
     pub fn from_rule(rule: &PaycodeRule) -> Result<Layout, PaycodeError> {
         let length = [18u8, 19]
@@ -423,6 +451,25 @@ pub fn cpm_data(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn directory_and_rules_give_the_same_layouts() {
+        let dir = crate::routing::Directory::builtin();
+        for (scheme, wallet) in [
+            (crate::schemes::SchemeId::Unionpay, "unionpay"),
+            (crate::schemes::SchemeId::Wechatpay, "wechatpay"),
+            (crate::schemes::SchemeId::Alipay, "alipay"),
+        ] {
+            let a = Layout::from_directory(&dir, scheme).unwrap();
+            let b = Layout::for_wallet(wallet).unwrap();
+            assert_eq!(
+                (a.prefix(), a.length()),
+                (b.prefix(), b.length()),
+                "{wallet}"
+            );
+        }
+        assert!(Layout::from_directory(&dir, crate::schemes::SchemeId::Pix).is_err());
+    }
+
     use super::*;
     use crate::token::{
         Account, DomainControls, IssueRequest, MemoryVault, Par, TokenRange, TokenRequestorId,
