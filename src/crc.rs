@@ -23,12 +23,19 @@ pub fn crc16(bytes: &[u8]) -> u16 {
 
 /// The four upper-case hex digits of `crc`, as EMV writes them.
 pub fn to_hex(crc: u16) -> [u8; 4] {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let digit = |v: u16| {
+        let n = (v & 0xF) as u8;
+        if n < 10 {
+            b'0' + n
+        } else {
+            b'A' + n - 10
+        }
+    };
     [
-        HEX[(crc >> 12) as usize & 0xF],
-        HEX[(crc >> 8) as usize & 0xF],
-        HEX[(crc >> 4) as usize & 0xF],
-        HEX[crc as usize & 0xF],
+        digit(crc >> 12),
+        digit(crc >> 8),
+        digit(crc >> 4),
+        digit(crc),
     ]
 }
 

@@ -76,6 +76,8 @@ table! {
 }
 
 /// `INDEX[n]` is 1 + the position in [`ALL`] of numeric code `n`, or 0.
+// Evaluated at compile time: an index out of bounds here is a build error, not a panic.
+#[allow(clippy::indexing_slicing)]
 static INDEX: [u8; 1000] = {
     let mut idx = [0u8; 1000];
     let mut i = 0;

@@ -332,14 +332,15 @@ fn decode_cpm(text: &str, mode: Mode) -> Decoded<'_> {
     if let Some(c) = &cpm {
         for t in c.application_templates() {
             if let Some(aid) = t.aid() {
+                // An AID is at most 16 bytes: 32 hex digits, on the stack.
                 let mut hex = [0u8; 32];
-                let n = aid.len().min(16);
-                for (i, b) in aid.iter().take(n).enumerate() {
-                    let d = crate::crc::to_hex(u16::from(*b));
-                    hex[2 * i] = d[2];
-                    hex[2 * i + 1] = d[3];
+                let mut n = 0;
+                for (pair, b) in hex.chunks_exact_mut(2).zip(aid) {
+                    let [_, _, hi, lo] = crate::crc::to_hex(u16::from(*b));
+                    pair.copy_from_slice(&[hi, lo]);
+                    n += 2;
                 }
-                if let Ok(h) = core::str::from_utf8(&hex[..2 * n]) {
+                if let Some(h) = hex.get(..n).and_then(|h| core::str::from_utf8(h).ok()) {
                     set.extend(schemes::schemes_of_cpm_aid(h));
                 }
             }

@@ -40,7 +40,10 @@ pub enum Guess<'a> {
 /// True when `text` has the shape of an EMV MPM payload (see the module documentation).
 pub fn looks_like_mpm(text: &str) -> bool {
     let b = text.as_bytes();
-    if b.len() < 4 || !b[..4].iter().all(u8::is_ascii_digit) {
+    if !b
+        .first_chunk::<4>()
+        .is_some_and(|h| h.iter().all(u8::is_ascii_digit))
+    {
         return false;
     }
     if b.starts_with(b"00") {
@@ -50,7 +53,7 @@ pub fn looks_like_mpm(text: &str) -> bool {
         return true;
     }
     matches!(crate::crc::check(text), crate::crc::CrcCheck::Ok { .. })
-        || b.len() >= 8 && b[b.len() - 8..b.len() - 4] == *b"6304"
+        || b.len() >= 8 && b.get(b.len() - 8..b.len() - 4) == Some(b"6304".as_slice())
 }
 
 /// Decides what `text` appears to be, without parsing it fully.

@@ -372,16 +372,21 @@ impl Path {
 
     /// This path with `seg` appended (a path deeper than four steps keeps its first four).
     pub const fn child(mut self, seg: Seg) -> Path {
-        if (self.len as usize) < self.segs.len() {
-            self.segs[self.len as usize] = seg;
-            self.len += 1;
+        // Written as a match so that it stays a `const fn` without indexing.
+        match self.len {
+            0 => self.segs[0] = seg,
+            1 => self.segs[1] = seg,
+            2 => self.segs[2] = seg,
+            3 => self.segs[3] = seg,
+            _ => return self,
         }
+        self.len += 1;
         self
     }
 
     /// The steps.
     pub fn segs(&self) -> &[Seg] {
-        &self.segs[..self.len as usize]
+        self.segs.get(..usize::from(self.len)).unwrap_or(&self.segs)
     }
 
     /// True for the whole payload.

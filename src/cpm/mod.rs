@@ -359,8 +359,6 @@ fn collect_secrets(r: Reader<'_>, out: &mut Vec<(usize, usize)>) {
     }
 }
 
-const HEX: &[u8; 16] = b"0123456789ABCDEF";
-
 /// Upper-case hex of `bytes` (which start at byte `at`), with bytes inside `secrets` shown as
 /// `**`.
 fn hex_masked(bytes: &[u8], at: usize, secrets: &[(usize, usize)]) -> String {
@@ -370,8 +368,9 @@ fn hex_masked(bytes: &[u8], at: usize, secrets: &[(usize, usize)]) -> String {
         if secrets.iter().any(|&(a, e)| (a..e).contains(&pos)) {
             s.push_str("**");
         } else {
-            s.push(char::from(HEX[usize::from(b >> 4)]));
-            s.push(char::from(HEX[usize::from(b & 0xF)]));
+            let [_, _, hi, lo] = crate::crc::to_hex(u16::from(*b));
+            s.push(char::from(hi));
+            s.push(char::from(lo));
         }
     }
     s

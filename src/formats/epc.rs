@@ -86,7 +86,7 @@ pub fn parse(text: &str) -> Result<Epc<'_>, NotFormat> {
 }
 
 fn path(i: usize) -> Path {
-    Path::one(Seg::Name(ELEMENTS[i].0))
+    Path::one(Seg::Name(ELEMENTS.get(i).map_or("epc", |e| e.0)))
 }
 
 impl<'a> Epc<'a> {
@@ -217,7 +217,7 @@ impl<'a> Epc<'a> {
             );
         }
         match charset {
-            Some(c) if c.len() == 1 && (b'1'..=b'8').contains(&c.as_bytes()[0]) => {
+            Some(c) if matches!(c.as_bytes(), [b'1'..=b'8']) => {
                 if c == "2" {
                     if let Some((i, _)) = self.text.char_indices().find(|(_, ch)| *ch > '\u{FF}') {
                         report.push(
@@ -369,12 +369,11 @@ impl<'a> Epc<'a> {
     /// and `amount` (the decimal).
     pub fn fields(&self) -> Vec<Field<'a>> {
         let mut out = Vec::new();
-        for (i, l) in self.lines.iter().enumerate().take(ELEMENTS.len()) {
+        for (i, (l, &(path, name))) in self.lines.iter().zip(ELEMENTS.iter()).enumerate() {
             if l.text.is_empty() {
                 continue;
             }
             let off = char_offset(self.text, l.start);
-            let (path, name) = ELEMENTS[i];
             if i == AMOUNT {
                 if let Some(a) = l.text.strip_prefix("EUR") {
                     out.push(Field {
@@ -470,7 +469,9 @@ impl EpcBuilder {
     }
 
     fn with(mut self, i: usize, v: &str) -> EpcBuilder {
-        self.values[i] = String::from(v);
+        if let Some(slot) = self.values.get_mut(i) {
+            *slot = String::from(v);
+        }
         self
     }
 
@@ -514,19 +515,23 @@ impl EpcBuilder {
         parts[2] = charset;
         parts[3] = "SCT";
         let amount;
-        for i in BIC..ELEMENTS.len() {
-            let v = self.values[i].as_str();
+        let elements = parts
+            .iter_mut()
+            .zip(self.values.iter())
+            .zip(ELEMENTS.iter());
+        for ((part, v), element) in elements.skip(BIC) {
             if v.contains(['\n', '\r']) {
-                return Err(BuildError::LineBreak(ELEMENTS[i].1));
+                return Err(BuildError::LineBreak(element.1));
             }
-            parts[i] = v;
+            *part = v.as_str();
         }
-        if !self.values[AMOUNT].is_empty() {
-            amount = alloc::format!("EUR{}", self.values[AMOUNT]);
-            parts[AMOUNT] = &amount;
+        let given = self.values.get(AMOUNT).filter(|a| !a.is_empty());
+        if let (Some(a), Some(slot)) = (given, parts.get_mut(AMOUNT)) {
+            amount = alloc::format!("EUR{a}");
+            *slot = &amount;
         }
         let last = parts.iter().rposition(|p| !p.is_empty()).unwrap_or(0);
-        Ok(parts[..=last].join("\n"))
+        Ok(parts.get(..=last).unwrap_or(&parts).join("\n"))
     }
 
     /// Writes the payload; refuses one that would not pass strict validation.

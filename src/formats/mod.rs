@@ -268,8 +268,8 @@ pub(crate) fn split_lines(text: &str, max: usize) -> (Vec<Line<'_>>, bool) {
     let mut start = 0;
     let mut i = 0;
     let mut crlf = false;
-    while i < b.len() && out.len() + 1 < max {
-        match b[i] {
+    while let (Some(&c), true) = (b.get(i), out.len() + 1 < max) {
+        match c {
             b'\n' => {
                 out.push(Line {
                     text: text.get(start..i).unwrap_or(""),
@@ -340,16 +340,21 @@ pub enum IbanCheck {
 /// ```
 pub fn iban_check(iban: &str) -> IbanCheck {
     let b = iban.as_bytes();
+    let Some((head @ [c1, c2, d1, d2], bban)) = b.split_first_chunk::<4>() else {
+        return IbanCheck::Format;
+    };
     let shape = (15..=34).contains(&b.len())
-        && b[..2].iter().all(u8::is_ascii_uppercase)
-        && b[2..4].iter().all(u8::is_ascii_digit)
-        && b[4..]
+        && c1.is_ascii_uppercase()
+        && c2.is_ascii_uppercase()
+        && d1.is_ascii_digit()
+        && d2.is_ascii_digit()
+        && bban
             .iter()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
     if !shape {
         return IbanCheck::Format;
     }
-    let rotated = b[4..].iter().chain(&b[..4]).copied();
+    let rotated = bban.iter().chain(head.iter()).copied();
     match mod97_chars(rotated) {
         Some(1) => IbanCheck::Ok,
         _ => IbanCheck::Checksum,
@@ -365,13 +370,16 @@ pub fn iban_check(iban: &str) -> IbanCheck {
 /// ```
 pub fn is_creditor_reference(r: &str) -> bool {
     let b = r.as_bytes();
+    let Some((head @ [b'R', b'F', d1, d2], body)) = b.split_first_chunk::<4>() else {
+        return false;
+    };
     (5..=25).contains(&b.len())
-        && b.starts_with(b"RF")
-        && b[2..4].iter().all(u8::is_ascii_digit)
-        && b[4..]
+        && d1.is_ascii_digit()
+        && d2.is_ascii_digit()
+        && body
             .iter()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-        && mod97_chars(b[4..].iter().chain(&b[..4]).copied()) == Some(1)
+        && mod97_chars(body.iter().chain(head.iter()).copied()) == Some(1)
 }
 
 /// The ISO 11649 creditor reference for `base` (1 to 21 upper-case letters or digits):
@@ -398,7 +406,10 @@ fn mod10_carry(digits: &[u8]) -> Option<u8> {
         if !c.is_ascii_digit() {
             return None;
         }
-        carry = TABLE[usize::from((carry + (c - b'0')) % 10)];
+        carry = TABLE
+            .get(usize::from((carry + (c - b'0')) % 10))
+            .copied()
+            .unwrap_or(0);
     }
     Some(carry)
 }
@@ -454,9 +465,12 @@ pub(crate) fn int_digits_at_most(s: &str, digits: usize) -> bool {
 /// optionally 3 letters or digits (branch). Upper case.
 pub fn is_bic(s: &str) -> bool {
     let b = s.as_bytes();
+    let Some((bank_country, rest)) = b.split_first_chunk::<6>() else {
+        return false;
+    };
     (b.len() == 8 || b.len() == 11)
-        && b[..6].iter().all(u8::is_ascii_uppercase)
-        && b[6..]
+        && bank_country.iter().all(u8::is_ascii_uppercase)
+        && rest
             .iter()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }

@@ -100,7 +100,8 @@ pub fn parse(text: &str) -> Result<SwissBill<'_>, NotFormat> {
     let mut alt = Vec::new();
     if end > CORE_LINES {
         let first = CORE_LINES;
-        let start = if lines[first].text.starts_with("//") || lines[first].text.is_empty() {
+        let text = lines.get(first).map_or("", |l| l.text);
+        let start = if text.starts_with("//") || text.is_empty() {
             bill_info = Some(first);
             first + 1
         } else {
@@ -356,7 +357,7 @@ impl<'a> SwissBill<'a> {
             Some("K") => (ADDRESS_FIELDS_K, Some(AddressKind::Combined)),
             _ => (ADDRESS_FIELDS_S, None),
         };
-        let at = |i: usize| base.child(Seg::Name(labels[i]));
+        let at = |i: usize| base.child(Seg::Name(labels.get(i).copied().unwrap_or("address")));
         let Some(kind) = kind else {
             report.push(
                 Code::SwissAddress,
@@ -588,7 +589,7 @@ impl<'a> SwissBill<'a> {
                 Code::SwissAltSchemes,
                 Class::Deviation,
                 p1("alt-scheme"),
-                self.off(self.alt[2]),
+                self.alt.get(2).map_or(0, |&a| self.off(a)),
                 Detail::Text("more than two alternative schemes"),
             );
         }
@@ -724,6 +725,12 @@ impl<'a> SwissBill<'a> {
             Some("K") => ADDRESS_FIELDS_K,
             _ => ADDRESS_FIELDS_S,
         };
+        // The label of line `i` of the address that starts at line `first`.
+        let label_at = |first: usize, i: usize| -> &'static str {
+            i.checked_sub(first)
+                .and_then(|k| labels_for(first).get(k).copied())
+                .unwrap_or("line")
+        };
         for (i, l) in self.lines.iter().enumerate() {
             if l.text.is_empty() || i >= self.end {
                 continue;
@@ -734,21 +741,17 @@ impl<'a> SwissBill<'a> {
                 2 => ("coding".into(), "coding type"),
                 IBAN => ("iban".into(), "IBAN"),
                 CREDITOR..=10 => (
-                    alloc::format!("creditor.{}", labels_for(CREDITOR)[i - CREDITOR]).into(),
+                    alloc::format!("creditor.{}", label_at(CREDITOR, i)).into(),
                     "creditor",
                 ),
                 ULTIMATE_CREDITOR..=17 => (
-                    alloc::format!(
-                        "ultimate-creditor.{}",
-                        labels_for(ULTIMATE_CREDITOR)[i - ULTIMATE_CREDITOR]
-                    )
-                    .into(),
+                    alloc::format!("ultimate-creditor.{}", label_at(ULTIMATE_CREDITOR, i)).into(),
                     "ultimate creditor",
                 ),
                 AMOUNT => ("amount".into(), "amount"),
                 CURRENCY => ("currency".into(), "currency"),
                 DEBTOR..=26 => (
-                    alloc::format!("debtor.{}", labels_for(DEBTOR)[i - DEBTOR]).into(),
+                    alloc::format!("debtor.{}", label_at(DEBTOR, i)).into(),
                     "ultimate debtor",
                 ),
                 REF_TYPE => ("reference-type".into(), "reference type"),

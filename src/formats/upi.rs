@@ -364,7 +364,7 @@ impl<'a> Upi<'a> {
                     Detail::None,
                 );
             }
-            if let Some(first) = self.params[..i].iter().find(|q| q.key == p.key) {
+            if let Some(first) = self.params.iter().take(i).find(|q| q.key == p.key) {
                 report.push(
                     Code::UpiDuplicate,
                     Class::Deviation,

@@ -56,12 +56,12 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
 /// only for payloads that [`super::parse`] found irregular.
 #[cold]
 fn root_order(m: &Mpm<'_>, report: &mut Report) {
-    let mut seen = [false; 100];
+    let mut seen = 0u128;
     let mut first = true;
     let mut crc_at = None;
     for e in m.elements().map_while(Result::ok) {
-        let idx = usize::from(e.id) % 100;
-        if seen[idx] {
+        let bit = 1u128 << (e.id % 100);
+        if seen & bit != 0 {
             report.push(
                 Code::TagDuplicate,
                 Class::Deviation,
@@ -70,7 +70,7 @@ fn root_order(m: &Mpm<'_>, report: &mut Report) {
                 Detail::FirstAt(m.offset_of(e.id).unwrap_or(0) as u32),
             );
         }
-        seen[idx] = true;
+        seen |= bit;
         if first && e.id != 0 && m.get(0).is_some() {
             report.push(
                 Code::TagOrder,
@@ -719,7 +719,7 @@ fn language(report: &mut Report, path: Path, e: &Element<'_>, ascii: bool) {
         (0u8, "64.00 language preference"),
         (1, "64.01 alternate merchant name"),
     ] {
-        if !has[usize::from(i)] {
+        if !has.get(usize::from(i)).copied().unwrap_or(false) {
             report.push(
                 Code::FieldMissing,
                 Class::Deviation,

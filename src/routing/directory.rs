@@ -544,7 +544,7 @@ impl DirectoryBuilder {
                 });
             }
             // The same key twice in one entry.
-            if keys[..i].iter().any(|p| p.eq_ignore_ascii_case(k)) {
+            if keys.iter().take(i).any(|p| p.eq_ignore_ascii_case(k)) {
                 if skip_taken {
                     continue;
                 }
@@ -560,7 +560,7 @@ impl DirectoryBuilder {
         let mut used = false;
         for (i, k) in keys.iter().enumerate() {
             if self.taken(e.kind, space, k).is_some()
-                || keys[..i].iter().any(|p| p.eq_ignore_ascii_case(k))
+                || keys.iter().take(i).any(|p| p.eq_ignore_ascii_case(k))
             {
                 continue;
             }

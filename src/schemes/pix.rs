@@ -19,7 +19,7 @@ use crate::mpm::{BuildError, Mpm, MpmBuilder, Prompted};
 use crate::report::{Code, Detail, Path, Report, Seg};
 
 /// GUIDs of the Pix template (matched case-insensitively).
-pub const GUIDS: &[&str] = &["br.gov.bcb.pix", "br.gov.bcb.spi"];
+pub const GUIDS: [&str; 2] = ["br.gov.bcb.pix", "br.gov.bcb.spi"];
 
 /// What a Pix key is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -20,7 +20,7 @@ use crate::mpm::{BuildError, MerchantAccount, Mpm, MpmBuilder, Template};
 use crate::report::{Code, Detail, Path, Report};
 
 /// GUIDs of the national QRIS template.
-pub const NATIONAL_GUIDS: &[&str] = &["ID.CO.QRIS.WWW", "ID.OR.GPNQR.WWW"];
+pub const NATIONAL_GUIDS: [&str; 2] = ["ID.CO.QRIS.WWW", "ID.OR.GPNQR.WWW"];
 
 /// Merchant criteria (03).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

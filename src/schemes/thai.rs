@@ -24,7 +24,7 @@ pub const CREDIT_TRANSFER_AID: &str = "A000000677010111";
 /// Credit transfer, customer presented.
 pub const CUSTOMER_PRESENTED_AID: &str = "A000000677010114";
 /// Bill payment AIDs: domestic, cross-border.
-pub const BILL_AIDS: &[&str] = &["A000000677010112", "A000000677012006"];
+pub const BILL_AIDS: [&str; 2] = ["A000000677010112", "A000000677012006"];
 
 /// What a PromptPay proxy is (29/01–05).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -39,6 +39,9 @@ impl Tag {
     /// The tag whose bytes are `raw` (e.g. `0x5F20`), when those bytes form one well-formed
     /// tag: a first byte with low bits `11111` is followed by bytes with b8 set, then one
     /// with b8 clear; any other first byte stands alone.
+    // `bytes` has 4 elements and both loops stop before index 4 (`start < 3`, `i < 4`); a
+    // `const fn` cannot use `get`.
+    #[allow(clippy::indexing_slicing)]
     pub const fn new(raw: u32) -> Option<Tag> {
         let bytes = raw.to_be_bytes();
         let mut start = 0;
