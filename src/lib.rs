@@ -33,6 +33,8 @@ pub mod currency;
 pub mod decode;
 pub mod fields;
 pub mod formats;
+#[cfg(feature = "image")]
+pub mod image;
 #[cfg(feature = "json")]
 pub mod json;
 pub mod mpm;
