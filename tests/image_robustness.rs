@@ -3,6 +3,7 @@
 //! table (`cargo test --test image_robustness -- --nocapture`; copied into spec/image.md) and
 //! asserts the minimums the default cascade achieves.
 #![cfg(feature = "image")]
+#![allow(clippy::needless_range_loop)]
 
 use qrpay::image::{encode, scan_with, Backend, RenderOptions, ScanOptions, Size};
 use serde_json::Value;
@@ -379,6 +380,24 @@ fn configs() -> Vec<Config> {
         pyramid,
         ..ScanOptions::default()
     };
+    #[cfg(feature = "rxing")]
+    {
+        let one = |threshold, pyramid| ScanOptions {
+            backends: vec![Backend::Rxing],
+            invert: false,
+            threshold,
+            pyramid,
+            ..ScanOptions::default()
+        };
+        v.push(Config {
+            name: "rxing + threshold",
+            opts: one(true, false),
+        });
+        v.push(Config {
+            name: "rxing + pyramid",
+            opts: one(false, true),
+        });
+    }
     v.push(Config {
         name: "cascade, no prep",
         opts: step(false, false, false),
@@ -405,7 +424,8 @@ fn configs() -> Vec<Config> {
 /// Minimum successes (out of 3 payloads) for the default options, per case, as achieved.
 fn minimum(case: &str) -> usize {
     match case {
-        "noise σ60" | "blur σ2" | "1.5 px/module" | "persp. strong" | "contrast 16" => 0,
+        // σ = half a module at 4 px/module: no backend reads it, with or without our passes.
+        "blur σ2" => 0,
         _ => 3,
     }
 }

@@ -9,6 +9,7 @@ use qrpay::decode::{decode_with, Options};
 use qrpay::json::{self, JsonOptions};
 use qrpay::Mode;
 
+mod image;
 mod text;
 
 /// Inspect, build and conformance-test payment QR codes.
@@ -52,6 +53,10 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Draw a payload as a QR code: SVG, PNG, terminal blocks or the module matrix.
+    Render(image::RenderArgs),
+    /// Find and read every QR code in PNG or JPEG images.
+    Scan(image::ScanArgs),
 }
 
 fn main() -> ExitCode {
@@ -73,6 +78,8 @@ fn main() -> ExitCode {
             }
         }
         Command::Conform { paths, verbose } => conform(&paths, verbose),
+        Command::Render(a) => image::render(a, read_stdin),
+        Command::Scan(a) => image::scan(&a),
     };
     match r {
         Ok(code) => code,

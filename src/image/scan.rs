@@ -38,13 +38,14 @@ impl Backend {
     /// The backends compiled in, in the default cascade order (chosen by the robustness
     /// suite in `tests/image_robustness.rs`, see spec/image.md): rxing, then quircs, then rqrr.
     pub fn available() -> Vec<Backend> {
-        let mut v = Vec::new();
-        #[cfg(feature = "rxing")]
-        v.push(Backend::Rxing);
-        #[cfg(feature = "quircs")]
-        v.push(Backend::Quircs);
-        v.push(Backend::Rqrr);
-        v
+        [
+            #[cfg(feature = "rxing")]
+            Backend::Rxing,
+            #[cfg(feature = "quircs")]
+            Backend::Quircs,
+            Backend::Rqrr,
+        ]
+        .to_vec()
     }
 
     /// The default cascade: every compiled backend except rqrr when a stronger one is there
@@ -103,7 +104,7 @@ pub struct Scan {
 }
 
 impl Scan {
-    /// Decode the payload ([`crate::decode`]).
+    /// Decode the payload ([`crate::decode()`]).
     pub fn decode(&self) -> Decoded<'_> {
         crate::decode(&self.payload)
     }
@@ -150,7 +151,7 @@ pub struct ScanOptions {
     /// Retry on downscaled frames (halving while the shorter side stays ≥ 120 px).
     pub pyramid: bool,
     /// Run every pass and backend and collect everything, instead of stopping after the first
-    /// pass that reads a sound code.
+    /// backend call that reads a sound code.
     pub exhaustive: bool,
     /// No new backend call starts after this much time (a call already running is not
     /// interrupted; the size bound limits how long one can take).
@@ -418,10 +419,11 @@ fn same_code(a: &Scan, b: &Scan) -> bool {
 
 /// Scan a frame: every code found, each read by the first backend and pass that could.
 ///
-/// Passes, in order, stopping after the first that yields a sound read unless
+/// Passes, in order, stopping after the first backend call that yields a sound read unless
 /// [`ScanOptions::exhaustive`]: for each pyramid level (the frame, then halves), the plain
 /// frame, the inverted one, the thresholded one, the thresholded inverted one; within each,
-/// every backend in order. Each backend call runs under `catch_unwind` (decoders have had
+/// every backend in order. (So a frame with two codes gives both when one backend call reads
+/// both, as rxing does for codes of similar size; `exhaustive` collects from every call.) Each backend call runs under `catch_unwind` (decoders have had
 /// panics reported); a panicking call counts as "nothing found".
 pub fn scan_with(
     luma: &[u8],
@@ -503,9 +505,9 @@ pub fn scan_with(
                         found.push(s);
                     }
                 }
-            }
-            if sound_here && !opts.exhaustive {
-                break 'levels;
+                if sound_here && !opts.exhaustive {
+                    break 'levels;
+                }
             }
         }
         if opts.pyramid && img.w.min(img.h) / 2 >= 120 {
