@@ -50,6 +50,8 @@ pub mod decode;
 pub mod encode;
 pub mod fields;
 pub mod formats;
+#[cfg(feature = "image")]
+pub mod image;
 #[cfg(feature = "json")]
 pub mod json;
 pub mod mpm;

@@ -11,6 +11,7 @@ use qrpay::json::{self, JsonOptions};
 use qrpay::Mode;
 
 mod encode;
+mod image;
 mod route;
 mod security;
 mod text;
@@ -67,6 +68,10 @@ enum Command {
     /// The interoperability matrix: for every code of a corpus, the route each example
     /// profile takes.
     Matrix(route::MatrixArgs),
+    /// Draw a payload as a QR code: SVG, PNG, terminal blocks or the module matrix.
+    Render(image::RenderArgs),
+    /// Find and read every QR code in PNG or JPEG images.
+    Scan(image::ScanArgs),
 }
 
 fn main() -> ExitCode {
@@ -92,6 +97,8 @@ fn main() -> ExitCode {
         Command::Security(c) => security::run(c),
         Command::Route(a) => route::route(a),
         Command::Matrix(a) => route::matrix(a),
+        Command::Render(a) => image::render(a, read_stdin),
+        Command::Scan(a) => image::scan(&a),
     };
     match r {
         Ok(code) => code,
