@@ -1,4 +1,9 @@
 //! Preprocessing that helps every backend: inversion, adaptive threshold, downscaling.
+//!
+//! Pixel loops index directly: every `Gray` holds `px.len() == w * h` (checked where frames
+//! enter, in `scan`), and each loop is bounded by `w` and `h`; the robustness suite and the
+//! fuzzed frame sizes exercise these bounds.
+#![allow(clippy::indexing_slicing)]
 
 use std::vec::Vec;
 

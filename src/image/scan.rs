@@ -238,8 +238,9 @@ struct Rqrr;
 
 impl Decoder for Rqrr {
     fn detect(&self, img: &Gray) -> Vec<Found> {
-        let mut prepared =
-            rqrr::PreparedImage::prepare_from_greyscale(img.w, img.h, |x, y| img.px[y * img.w + x]);
+        let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(img.w, img.h, |x, y| {
+            img.px.get(y * img.w + x).copied().unwrap_or(255)
+        });
         let mut out = Vec::new();
         for grid in prepared.detect_grids() {
             let mut bytes = Vec::new();
