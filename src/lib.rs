@@ -45,6 +45,7 @@ pub mod recognize;
 pub mod report;
 pub mod request;
 pub mod schemes;
+pub mod sign;
 pub mod tlv;
 pub mod token;
 
