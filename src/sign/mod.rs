@@ -447,6 +447,19 @@ pub fn read(text: &str) -> Result<Option<Signature<'_>>, Malformed> {
             reason: "the payload does not end with its CRC (63)",
         });
     }
+    // The templates take the lowest IDs of 80-99 that no other root object uses, ascending.
+    let used = Walker::new(text)
+        .map_while(Result::ok)
+        .filter(|e| !claims_signature(e))
+        .fold(0u128, |acc, e| acc | 1u128 << e.id);
+    let mut free = (80u8..=99).filter(|id| used & (1u128 << id) == 0);
+    if sigs.iter().any(|t| free.next() != Some(t.id)) {
+        return Err(Malformed {
+            id: first.id,
+            offset: first.offset,
+            reason: "the signature templates do not take the lowest free IDs of 80-99 in order",
+        });
+    }
     let mut algorithm = None;
     let mut key_id = "";
     let mut encoded = String::new();

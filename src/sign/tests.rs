@@ -332,6 +332,24 @@ fn malformed_templates_are_fatal_in_decode() {
 }
 
 #[test]
+fn renumbered_or_duplicated_templates_are_malformed() {
+    let s = Signer::ed25519(&[9; 32], "acq-1").unwrap();
+    let p = sign_builder(&builder(), &s).unwrap();
+    let store = TrustStore::single(s.verify_key(), None).unwrap();
+    assert!(verify(&p, &store, 0).is_valid());
+    let why = "the signature templates do not take the lowest free IDs of 80-99 in order";
+    for (from, to) in [
+        ("80990013org", "82990013org"),
+        ("80990013org", "81990013org"),
+        ("81440013org", "82440013org"),
+    ] {
+        let t = edit(&p, from, to);
+        assert_eq!(read(&t).unwrap_err().reason, why, "{t}");
+        assert_eq!(verify(&t, &store, 0).as_str(), "signed-invalid");
+    }
+}
+
+#[test]
 fn check_adds_the_issue_with_keys() {
     let s = Signer::ed25519(&[9; 32], "acq-1").unwrap();
     let p = sign_builder(&builder(), &s).unwrap();
