@@ -307,9 +307,7 @@ fn corpus_codes_stay_valid_when_signed() {
             grow[k].0 += 1;
             grow[k].1 = grow[k].1.max(extra);
             grow[k].2 += extra;
-            if k == 0 {
-                versions.push((qr_version(&canonical), qr_version(&signed)));
-            }
+            versions.push((k, qr_version(&canonical), qr_version(&signed)));
             signed_n += 1;
         }
     }
@@ -321,11 +319,46 @@ fn corpus_codes_stay_valid_when_signed() {
             sum / n.max(1)
         );
     }
-    let steps: usize = versions.iter().map(|(a, b)| (b - a) as usize).sum();
-    eprintln!(
-        "ed25519 QR version (byte mode, EC M): +{:.1} on average over {} codes; max signed version {}",
-        steps as f64 / versions.len().max(1) as f64,
-        versions.len(),
-        versions.iter().map(|v| v.1).max().unwrap_or(0)
+    for (k, name) in ["ed25519", "hmac"].iter().enumerate() {
+        let vs: Vec<_> = versions.iter().filter(|v| v.0 == k).collect();
+        let n = vs.len().max(1) as f64;
+        let before: i16 = vs.iter().map(|v| v.1).sum();
+        let after: i16 = vs.iter().map(|v| v.2).sum();
+        eprintln!(
+            "{name}: QR version (byte mode, EC M) {:.1} -> {:.1} on average, largest signed {}",
+            f64::from(before) / n,
+            f64::from(after) / n,
+            vs.iter().map(|v| v.2).max().unwrap_or(0)
+        );
+    }
+}
+
+#[test]
+fn the_shipped_trust_list_loads() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/spec/routing/trust.json"
+    ))
+    .unwrap();
+    let mut s = TrustStore::from_json(&bytes).unwrap();
+    assert_eq!(s.entries().len(), 2);
+    assert_eq!(s.effective(), "2026-01-01");
+    // The vectors' Ed25519 code verifies against it inside the validity period, and is
+    // reported expired outside it.
+    let (codes, _) = signed_codes();
+    assert!(sign::verify(&codes[0], &s, 1_800_000_000).is_valid());
+    assert_eq!(
+        sign::verify(&codes[0], &s, 1_900_000_000).as_str(),
+        "signed-expired-key"
     );
+    // The HMAC code needs its secret.
+    assert_eq!(
+        sign::verify(&codes[1], &s, 1_800_000_000).as_str(),
+        "signed-unknown-key"
+    );
+    let v = vectors();
+    let key =
+        SecretKey::from_hex(v["keys"]["hmac-sha256-128"]["key_hex"].as_str().unwrap()).unwrap();
+    s.attach_hmac_key("closed-loop:7", key).unwrap();
+    assert!(sign::verify(&codes[1], &s, 1_800_000_000).is_valid());
 }
