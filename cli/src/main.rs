@@ -11,6 +11,7 @@ use qrpay::Mode;
 
 mod encode;
 mod security;
+mod sign;
 mod text;
 
 /// Inspect, build and conformance-test payment QR codes.
@@ -57,6 +58,8 @@ enum Command {
     Encode(encode::Encode),
     #[command(flatten)]
     Security(security::Command),
+    #[command(flatten)]
+    Sign(sign::Command),
 }
 
 fn main() -> ExitCode {
@@ -80,6 +83,7 @@ fn main() -> ExitCode {
         Command::Conform { paths, verbose } => conform(&paths, verbose),
         Command::Encode(e) => encode::run(e),
         Command::Security(c) => security::run(c),
+        Command::Sign(c) => sign::run(c),
     };
     match r {
         Ok(code) => code,

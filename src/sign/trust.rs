@@ -102,10 +102,11 @@ impl TrustStore {
         }
     }
 
-    /// A store of one key, valid at all times, for key id `key_id` (or any key id).
+    /// A store of one key, valid at all times, for key id `key_id` (or any key id); its
+    /// signer is "the key given".
     pub fn single(key: VerifyKey, key_id: Option<&str>) -> Result<TrustStore, TrustError> {
         let mut s = TrustStore::new();
-        s.insert(TrustEntry::new(key_id, key, key_id.unwrap_or("")))?;
+        s.insert(TrustEntry::new(key_id, key, "the key given"))?;
         Ok(s)
     }
 
