@@ -870,7 +870,14 @@ pub fn check(d: &mut Decoded<'_>, store: &TrustStore, now: u64) -> Status {
 /// The keyless check [`crate::decode()`] runs: a signature template that is present but
 /// malformed is a fatal `signature.invalid` issue.
 pub fn validate(m: &mpm::Mpm<'_>, report: &mut Report) {
-    if m.unreserved_templates().next().is_none() {
+    // Without allocating for codes that have no signature template (decode allocates
+    // nothing for a sound payload).
+    if m.unreserved_templates().next().is_none()
+        || !m
+            .elements()
+            .map_while(Result::ok)
+            .any(|e| claims_signature(&e))
+    {
         return;
     }
     if let Err(e) = read(m.as_str()) {
