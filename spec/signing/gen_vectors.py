@@ -6,7 +6,13 @@ base64url, the template layout and the signed message are written here from the 
 Ed25519 comes from the `cryptography` package, HMAC-SHA-256 from the standard library.
 
     python3 spec/signing/gen_vectors.py > spec/signing/vectors.json
+    python3 spec/signing/gen_vectors.py --conform > spec/vectors/signing/keyless.json
+
+The second file is in the conformance format of spec/README.md: what `inspect` says of signed
+codes without keys (spec/signing.md section 5: a malformed signature template is the fatal
+issue signature.invalid; a well-formed one adds no issue).
 """
+import sys
 import base64
 import hashlib
 import hmac
@@ -177,5 +183,46 @@ def main():
     print(json.dumps(doc, indent=1, ensure_ascii=False))
 
 
+def conform():
+    signed, _, _ = sign(INPUTS[0][2], "ed25519")
+    src = "spec/signing/gen_vectors.py from the static Pix code of the corpus (strictly valid MPM)"
+    fields = {"80.00": GUID, "80.01": "E1", "80.02": ED_KID, "81.00": GUID}
+    vs = []
+    for mode in ("strict", "lenient"):
+        vs.append({"name": "signed-pix-%s" % mode, "source": src, "input": signed, "mode": mode,
+                   "expect": {"kind": "emv-mpm", "verdict": "intact", "crc": "ok", "valid": True,
+                              "issues": [], "schemes": ["pix"], "fields": fields}})
+    bad = [
+        ("unknown-algorithm", signed.replace("0102E1", "0102X1", 1)),
+        ("renumbered-template", signed.replace("80990013", "82990013", 1)),
+        ("signature-cut-short", None),
+    ]
+    # Drop the last signature character and shorten both lengths (template 81 and its 03).
+    k = signed.index("81490013")
+    t81 = signed[k:k + 4 + 49]
+    short = "81480013" + GUID + "0327" + t81[4 + 17 + 4:-1]
+    bad[2] = ("signature-cut-short", signed[:k] + short + signed[k + len(t81):])
+    for name, text in bad:
+        text = fix_crc(text)
+        for mode in ("strict", "lenient"):
+            vs.append({"name": "%s-%s" % (name, mode), "source": src + ", then altered and the CRC recomputed",
+                       "input": text, "mode": mode,
+                       "expect": {"kind": "emv-mpm", "verdict": "intact", "crc": "ok", "valid": False,
+                                  "issues": ["signature.invalid"]}})
+    # A signature template that is well formed but whose content was changed: without keys
+    # nothing can tell (the signature member says "unverified").
+    k = signed.index("Fulano de Tal")
+    altered = fix_crc(signed[:k] + "Fulana" + signed[k + 6:])
+    vs.append({"name": "altered-content-looks-valid-without-keys", "source": src + ", merchant name changed",
+               "input": altered, "mode": "strict",
+               "expect": {"kind": "emv-mpm", "verdict": "intact", "crc": "ok", "valid": True, "issues": []}})
+    print(json.dumps({"description": "Signed codes read without keys (spec/signing.md): a well-formed signature "
+                      "adds no issue; a malformed one is the fatal issue signature.invalid.",
+                      "vectors": vs}, indent=1, ensure_ascii=False))
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--conform"]:
+        conform()
+    else:
+        main()
