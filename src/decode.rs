@@ -366,6 +366,7 @@ fn decode_mpm(text: &str, mut report: Report) -> Decoded<'_> {
             mpm::validate(&m, &mut report);
             let set = schemes::identify(&m);
             schemes::validate(&m, &mut report);
+            crate::sign::validate(&m, &mut report);
             let verdict = if matches!(check, CrcCheck::Ok { .. }) {
                 Verdict::Intact
             } else {

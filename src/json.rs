@@ -157,6 +157,9 @@ pub fn to_value(d: &Decoded<'_>, opts: JsonOptions) -> Value {
             json!({ "scheme": w.scheme, "param": w.param, "offset": w.offset }),
         );
     }
+    if let Some(s) = crate::sign::inspect_json(d) {
+        o.insert("signature".into(), s);
+    }
     Value::Object(o)
 }
 

@@ -63,6 +63,7 @@ pub mod report;
 pub mod request;
 pub mod routing;
 pub mod schemes;
+pub mod sign;
 pub mod tlv;
 pub mod token;
 

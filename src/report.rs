@@ -310,6 +310,9 @@ codes! {
     CpmOrder = "cpm.order",
     /// More than two 61, more than one 62, or a 62 beside a single 61.
     CpmTemplateCount = "cpm.template-count",
+    /// A qrpay signature template (80–99, GUID `org.qrpay.sig`) is malformed, or the
+    /// signature does not verify against the key given (see `spec/signing.md`).
+    SignatureInvalid = "signature.invalid",
 }
 
 impl fmt::Display for Code {
@@ -614,6 +617,7 @@ impl fmt::Display for Message<'_> {
             Code::CpmAid => "the application template has no AID (4F) of 5 to 16 bytes",
             Code::CpmOrder => "the template is out of order",
             Code::CpmTemplateCount => "the number of 61/62 templates is not one CPM allows",
+            Code::SignatureInvalid => "the signature is malformed or does not verify",
         };
         f.write_str(what)?;
         match i.detail {

@@ -14,6 +14,7 @@ mod encode;
 mod image;
 mod route;
 mod security;
+mod sign;
 mod text;
 
 /// Inspect, build and conformance-test payment QR codes.
@@ -72,6 +73,8 @@ enum Command {
     Render(image::RenderArgs),
     /// Find and read every QR code in PNG or JPEG images.
     Scan(image::ScanArgs),
+    #[command(flatten)]
+    Sign(sign::Command),
 }
 
 fn main() -> ExitCode {
@@ -99,6 +102,7 @@ fn main() -> ExitCode {
         Command::Matrix(a) => route::matrix(a),
         Command::Render(a) => image::render(a, read_stdin),
         Command::Scan(a) => image::scan(&a),
+        Command::Sign(c) => sign::run(c),
     };
     match r {
         Ok(code) => code,

@@ -37,6 +37,16 @@
 #define QRPAY_FLAG_EXACT_AID 8
 
 /**
+ * Signature algorithm (`qrpay_sign`, `qrpay_verify_key`): Ed25519 (RFC 8032).
+ */
+#define QRPAY_SIGN_ED25519 1
+
+/**
+ * Signature algorithm: HMAC-SHA-256 truncated to 128 bits (a shared secret key).
+ */
+#define QRPAY_SIGN_HMAC 2
+
+/**
  * Result of every fallible call. The numbers are fixed and never reused: 1xx argument
  * errors, 2xx lookups, 3xx building, 9xx internal. Reserved for later parts of the API:
  * 4xx routing, 5xx paycodes, 6xx rendering, 7xx scanning.
@@ -87,6 +97,15 @@ enum qrpay_status
    * `qrpay_mpm_build_json_error` says why.
    */
   QRPAY_BUILD_ERROR = 301,
+  /**
+   * The payload cannot be signed (not an intact MPM payload, too long once signed, no
+   * free template ID).
+   */
+  QRPAY_SIGN_ERROR = 302,
+  /**
+   * The trust list was refused (not the format of spec/signing.md, or an unusable entry).
+   */
+  QRPAY_TRUST_ERROR = 303,
   /**
    * A bug: the library panicked. Nothing was written.
    */
@@ -527,6 +546,84 @@ qrpay_status qrpay_cpm_select(const uint8_t *text,
                               const size_t *aid_lens,
                               size_t n_aids,
                               uint32_t flags,
+                              uint8_t *out,
+                              size_t out_cap,
+                              size_t *out_len);
+
+/**
+ * Signs an MPM payload (re-emitted canonically, a previous signature replaced; see
+ * `spec/signing.md`) and writes the signed payload. `alg` is `QRPAY_SIGN_ED25519` (`key` is
+ * the 32-byte secret seed) or `QRPAY_SIGN_HMAC` (`key` is the shared secret, at least 16
+ * bytes); `key_id` is 1 to 32 characters of `A-Z a-z 0-9 . _ : -`.
+ *
+ * Returns `QRPAY_INVALID_ARGUMENT` (unknown `alg`, a key of the wrong length, a bad key
+ * id), `QRPAY_SIGN_ERROR` (the payload cannot be signed), or the pointer, UTF-8 and buffer
+ * statuses. The copies of the key the library makes are wiped before it returns.
+ *
+ * Allocates (temporarily): the key copy, the canonical and the signed payload.
+ *
+ * # Safety
+ * `text` valid for `text_len` bytes, `key` for `key_len`, `key_id` for `key_id_len`;
+ * `out` for `out_cap` bytes of writes; `out_len` for one write.
+ */
+qrpay_status qrpay_sign(const uint8_t *text,
+                        size_t text_len,
+                        uint32_t alg,
+                        const uint8_t *key,
+                        size_t key_len,
+                        const uint8_t *key_id,
+                        size_t key_id_len,
+                        uint8_t *out,
+                        size_t out_cap,
+                        size_t *out_len);
+
+/**
+ * Verifies a payload's signature against a trust list (the JSON format of
+ * `spec/routing/trust.json`, see `spec/signing.md` section 6) at time `now` (Unix seconds)
+ * and writes the status as JSON, the object of `qrpay verify --json`:
+ * `{"status": "signed-valid", "algorithm", "key_id", "signer"}`, or `"signed-invalid"`
+ * (with `reason`, `message`, `path`, `offset`), `"signed-unknown-key"`,
+ * `"signed-expired-key"`, `"unsigned"`. HMAC entries of a trust list have no secret, so
+ * their codes are `signed-unknown-key` here: closed loops use `qrpay_verify_key`.
+ *
+ * Returns `QRPAY_TRUST_ERROR` when the trust list is refused (nothing is half-loaded), or
+ * the pointer, UTF-8 and buffer statuses. Any status of the code is `QRPAY_OK`.
+ *
+ * Allocates (temporarily): the trust list, the message and the JSON text.
+ *
+ * # Safety
+ * `text` valid for `text_len` bytes, `trust_json` for `trust_json_len`; `out` for
+ * `out_cap` bytes of writes; `out_len` for one write.
+ */
+qrpay_status qrpay_verify(const uint8_t *text,
+                          size_t text_len,
+                          const uint8_t *trust_json,
+                          size_t trust_json_len,
+                          uint64_t now,
+                          uint8_t *out,
+                          size_t out_cap,
+                          size_t *out_len);
+
+/**
+ * Verifies a payload's signature against one key, whatever key id the code names, and
+ * writes the status JSON as [`qrpay_verify`] does (the signer is "the key given").
+ * `alg` is `QRPAY_SIGN_ED25519` (`key` is the 32-byte public key) or `QRPAY_SIGN_HMAC`
+ * (`key` is the shared secret, at least 16 bytes).
+ *
+ * Returns `QRPAY_INVALID_ARGUMENT` (unknown `alg`, a key of the wrong length, not a valid
+ * Ed25519 point), or the pointer, UTF-8 and buffer statuses.
+ *
+ * Allocates (temporarily): the key copy (wiped), the message and the JSON text.
+ *
+ * # Safety
+ * `text` valid for `text_len` bytes, `key` for `key_len`; `out` for `out_cap` bytes of
+ * writes; `out_len` for one write.
+ */
+qrpay_status qrpay_verify_key(const uint8_t *text,
+                              size_t text_len,
+                              uint32_t alg,
+                              const uint8_t *key,
+                              size_t key_len,
                               uint8_t *out,
                               size_t out_cap,
                               size_t *out_len);

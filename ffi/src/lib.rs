@@ -58,6 +58,11 @@ pub enum qrpay_status {
     /// The description was refused (unknown member, bad value, or a rule of MPM v1.1);
     /// `qrpay_mpm_build_json_error` says why.
     QRPAY_BUILD_ERROR = 301,
+    /// The payload cannot be signed (not an intact MPM payload, too long once signed, no
+    /// free template ID).
+    QRPAY_SIGN_ERROR = 302,
+    /// The trust list was refused (not the format of spec/signing.md, or an unusable entry).
+    QRPAY_TRUST_ERROR = 303,
     /// A bug: the library panicked. Nothing was written.
     QRPAY_PANIC = 900,
 }
@@ -73,6 +78,11 @@ pub const QRPAY_FLAG_REVEAL: u32 = 2;
 pub const QRPAY_FLAG_PREFER_CONFIGURED: u32 = 4;
 /// Flag (`qrpay_cpm_select`): an AID must match exactly (default: partial selection allowed).
 pub const QRPAY_FLAG_EXACT_AID: u32 = 8;
+
+/// Signature algorithm (`qrpay_sign`, `qrpay_verify_key`): Ed25519 (RFC 8032).
+pub const QRPAY_SIGN_ED25519: u32 = 1;
+/// Signature algorithm: HMAC-SHA-256 truncated to 128 bits (a shared secret key).
+pub const QRPAY_SIGN_HMAC: u32 = 2;
 
 /// What the CRC check of an MPM payload found.
 #[repr(u32)]
@@ -229,6 +239,8 @@ pub extern "C" fn qrpay_status_message(status: u32) -> *const c_char {
         201 => c"the text is not an EMV merchant-presented payload",
         300 => c"the JSON text does not parse",
         301 => c"the payload description was refused",
+        302 => c"the payload cannot be signed",
+        303 => c"the trust list was refused",
         900 => c"internal error: the library panicked",
         _ => c"unknown status",
     };
@@ -988,6 +1000,158 @@ pub unsafe extern "C" fn qrpay_cpm_select(
             },
         )
         .to_string();
+        // SAFETY: forwarded contract; checked above.
+        unsafe { put(json.as_bytes(), out, out_cap, out_len) }
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Signing (spec/signing.md)
+
+fn algorithm_of(alg: u32) -> Result<qrpay_core::sign::Algorithm, qrpay_status> {
+    match alg {
+        QRPAY_SIGN_ED25519 => Ok(qrpay_core::sign::Algorithm::Ed25519),
+        QRPAY_SIGN_HMAC => Ok(qrpay_core::sign::Algorithm::HmacSha256),
+        _ => Err(QRPAY_INVALID_ARGUMENT),
+    }
+}
+
+/// Signs an MPM payload (re-emitted canonically, a previous signature replaced; see
+/// `spec/signing.md`) and writes the signed payload. `alg` is `QRPAY_SIGN_ED25519` (`key` is
+/// the 32-byte secret seed) or `QRPAY_SIGN_HMAC` (`key` is the shared secret, at least 16
+/// bytes); `key_id` is 1 to 32 characters of `A-Z a-z 0-9 . _ : -`.
+///
+/// Returns `QRPAY_INVALID_ARGUMENT` (unknown `alg`, a key of the wrong length, a bad key
+/// id), `QRPAY_SIGN_ERROR` (the payload cannot be signed), or the pointer, UTF-8 and buffer
+/// statuses. The copies of the key the library makes are wiped before it returns.
+///
+/// Allocates (temporarily): the key copy, the canonical and the signed payload.
+///
+/// # Safety
+/// `text` valid for `text_len` bytes, `key` for `key_len`, `key_id` for `key_id_len`;
+/// `out` for `out_cap` bytes of writes; `out_len` for one write.
+#[no_mangle]
+pub unsafe extern "C" fn qrpay_sign(
+    text: *const u8,
+    text_len: usize,
+    alg: u32,
+    key: *const u8,
+    key_len: usize,
+    key_id: *const u8,
+    key_id_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> qrpay_status {
+    use qrpay_core::sign::{self, Algorithm, Signer};
+    boundary(|| {
+        check_out(out, out_cap, out_len)?;
+        let alg = algorithm_of(alg)?;
+        // SAFETY: forwarded contract.
+        let t = unsafe { utf8(text, text_len) }?;
+        // SAFETY: forwarded contract.
+        let k = unsafe { bytes(key, key_len) }?;
+        // SAFETY: forwarded contract.
+        let kid = unsafe { utf8(key_id, key_id_len) }?;
+        let signer = match alg {
+            Algorithm::Ed25519 => {
+                let seed = zeroize::Zeroizing::new(
+                    <[u8; 32]>::try_from(k).map_err(|_| QRPAY_INVALID_ARGUMENT)?,
+                );
+                Signer::ed25519(&seed, kid)
+            }
+            Algorithm::HmacSha256 => Signer::hmac(qrpay_core::otp::SecretKey::new(k.to_vec()), kid),
+        }
+        .map_err(|_| QRPAY_INVALID_ARGUMENT)?;
+        let signed = sign::sign_payload(t, &signer).map_err(|_| QRPAY_SIGN_ERROR)?;
+        // SAFETY: forwarded contract; checked above.
+        unsafe { put(signed.as_bytes(), out, out_cap, out_len) }
+    })
+}
+
+/// Verifies a payload's signature against a trust list (the JSON format of
+/// `spec/routing/trust.json`, see `spec/signing.md` section 6) at time `now` (Unix seconds)
+/// and writes the status as JSON, the object of `qrpay verify --json`:
+/// `{"status": "signed-valid", "algorithm", "key_id", "signer"}`, or `"signed-invalid"`
+/// (with `reason`, `message`, `path`, `offset`), `"signed-unknown-key"`,
+/// `"signed-expired-key"`, `"unsigned"`. HMAC entries of a trust list have no secret, so
+/// their codes are `signed-unknown-key` here: closed loops use `qrpay_verify_key`.
+///
+/// Returns `QRPAY_TRUST_ERROR` when the trust list is refused (nothing is half-loaded), or
+/// the pointer, UTF-8 and buffer statuses. Any status of the code is `QRPAY_OK`.
+///
+/// Allocates (temporarily): the trust list, the message and the JSON text.
+///
+/// # Safety
+/// `text` valid for `text_len` bytes, `trust_json` for `trust_json_len`; `out` for
+/// `out_cap` bytes of writes; `out_len` for one write.
+#[no_mangle]
+pub unsafe extern "C" fn qrpay_verify(
+    text: *const u8,
+    text_len: usize,
+    trust_json: *const u8,
+    trust_json_len: usize,
+    now: u64,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> qrpay_status {
+    use qrpay_core::sign::{self, TrustStore};
+    boundary(|| {
+        check_out(out, out_cap, out_len)?;
+        // SAFETY: forwarded contract.
+        let t = unsafe { utf8(text, text_len) }?;
+        // SAFETY: forwarded contract.
+        let j = unsafe { bytes(trust_json, trust_json_len) }?;
+        let store = TrustStore::from_json(j).map_err(|_| QRPAY_TRUST_ERROR)?;
+        let json = sign::status_json(&sign::verify(t, &store, now)).to_string();
+        // SAFETY: forwarded contract; checked above.
+        unsafe { put(json.as_bytes(), out, out_cap, out_len) }
+    })
+}
+
+/// Verifies a payload's signature against one key, whatever key id the code names, and
+/// writes the status JSON as [`qrpay_verify`] does (the signer is "the key given").
+/// `alg` is `QRPAY_SIGN_ED25519` (`key` is the 32-byte public key) or `QRPAY_SIGN_HMAC`
+/// (`key` is the shared secret, at least 16 bytes).
+///
+/// Returns `QRPAY_INVALID_ARGUMENT` (unknown `alg`, a key of the wrong length, not a valid
+/// Ed25519 point), or the pointer, UTF-8 and buffer statuses.
+///
+/// Allocates (temporarily): the key copy (wiped), the message and the JSON text.
+///
+/// # Safety
+/// `text` valid for `text_len` bytes, `key` for `key_len`; `out` for `out_cap` bytes of
+/// writes; `out_len` for one write.
+#[no_mangle]
+pub unsafe extern "C" fn qrpay_verify_key(
+    text: *const u8,
+    text_len: usize,
+    alg: u32,
+    key: *const u8,
+    key_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> qrpay_status {
+    use qrpay_core::sign::{self, Algorithm, TrustStore, VerifyKey};
+    boundary(|| {
+        check_out(out, out_cap, out_len)?;
+        let alg = algorithm_of(alg)?;
+        // SAFETY: forwarded contract.
+        let t = unsafe { utf8(text, text_len) }?;
+        // SAFETY: forwarded contract.
+        let k = unsafe { bytes(key, key_len) }?;
+        let vk = match alg {
+            Algorithm::Ed25519 => {
+                VerifyKey::ed25519(&<[u8; 32]>::try_from(k).map_err(|_| QRPAY_INVALID_ARGUMENT)?)
+            }
+            Algorithm::HmacSha256 => VerifyKey::hmac(qrpay_core::otp::SecretKey::new(k.to_vec())),
+        }
+        .map_err(|_| QRPAY_INVALID_ARGUMENT)?;
+        let store = TrustStore::single(vk, None).map_err(|_| QRPAY_INVALID_ARGUMENT)?;
+        // The time does not matter: the key is valid at all times.
+        let json = sign::status_json(&sign::verify(t, &store, 0)).to_string();
         // SAFETY: forwarded contract; checked above.
         unsafe { put(json.as_bytes(), out, out_cap, out_len) }
     })
