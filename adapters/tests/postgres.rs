@@ -19,6 +19,11 @@ fn url(test: &str) -> Option<String> {
     let base = match std::env::var("QRPAY_TEST_POSTGRES_URL") {
         Ok(u) if !u.is_empty() => u,
         _ => {
+            // CI sets QRPAY_TEST_REQUIRE_SERVERS: there a skip is a failure.
+            assert!(
+                std::env::var_os("QRPAY_TEST_REQUIRE_SERVERS").is_none(),
+                "QRPAY_TEST_POSTGRES_URL is not set but QRPAY_TEST_REQUIRE_SERVERS is"
+            );
             println!("skipped {test}: QRPAY_TEST_POSTGRES_URL is not set");
             return None;
         }
