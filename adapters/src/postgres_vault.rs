@@ -33,20 +33,52 @@ pub const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../migrations/0001_to
 /// Key of the advisory lock [`migrate`] holds (any fixed number; "qrpay" in ASCII).
 const MIGRATION_LOCK: i64 = 0x71_72_70_61_79;
 
+/// A PostgreSQL error without its `DETAIL`, which can quote a whole row and so an account
+/// number: the SQLSTATE and the primary message only.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}{}", .sqlstate.as_ref().map(|c| format!(" (SQLSTATE {c})")).unwrap_or_default())]
+pub struct DbFailure {
+    /// The SQLSTATE, when the server answered.
+    pub sqlstate: Option<String>,
+    /// The server's primary message, or the client's error (I/O, timeout, closed).
+    pub message: String,
+}
+
+impl DbFailure {
+    fn of(e: &postgres::Error) -> DbFailure {
+        match e.as_db_error() {
+            Some(db) => DbFailure {
+                sqlstate: Some(db.code().code().to_owned()),
+                message: format!("{}: {}", db.severity(), db.message()),
+            },
+            None => DbFailure {
+                sqlstate: e.code().map(|c| c.code().to_owned()),
+                message: e.to_string(),
+            },
+        }
+    }
+}
+
+impl From<postgres::Error> for DbFailure {
+    fn from(e: postgres::Error) -> DbFailure {
+        DbFailure::of(&e)
+    }
+}
+
 /// Why the vault could not answer. No variant carries an account number.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PgVaultError {
     /// The URL is not a PostgreSQL connection string.
     #[error("bad PostgreSQL URL: {0}")]
-    Url(#[source] postgres::Error),
+    Url(#[source] DbFailure),
     /// PostgreSQL could not be reached or refused the login.
     #[error("token vault unreachable: {0}")]
-    Unreachable(#[source] postgres::Error),
+    Unreachable(#[source] DbFailure),
     /// A statement failed (connection lost, timeout, constraint); a failed transaction
     /// is rolled back, so nothing was counted or stored.
     #[error("token vault query failed: {0}")]
-    Query(#[source] postgres::Error),
+    Query(#[source] DbFailure),
     /// Applying a migration failed.
     #[error("token vault migration {version} failed: {source}")]
     Migration {
@@ -54,7 +86,7 @@ pub enum PgVaultError {
         version: i32,
         /// The error.
         #[source]
-        source: postgres::Error,
+        source: DbFailure,
     },
     /// [`TokenVault::insert`] of a number already stored.
     #[error("the token number is already stored")]
@@ -79,7 +111,10 @@ pub enum PgVaultError {
 pub fn migrate(client: &mut Client) -> Result<Vec<i32>, PgVaultError> {
     let mut applied = Vec::new();
     for &(version, sql) in MIGRATIONS {
-        let fail = |source| PgVaultError::Migration { version, source };
+        let fail = |e: postgres::Error| PgVaultError::Migration {
+            version,
+            source: e.into(),
+        };
         let mut tx = client.transaction().map_err(fail)?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
             .map_err(fail)?;
@@ -133,11 +168,13 @@ impl PostgresTokenVault {
     /// Connects without TLS to `url` (`postgresql://user@host:port/db` or
     /// `host=... user=...`), with a 5-second connect timeout unless the URL sets one.
     pub fn connect(url: &str) -> Result<PostgresTokenVault, PgVaultError> {
-        let mut config: postgres::Config = url.parse().map_err(PgVaultError::Url)?;
+        let mut config: postgres::Config = url
+            .parse()
+            .map_err(|e: postgres::Error| PgVaultError::Url(e.into()))?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(5));
         }
-        let client = config.connect(NoTls).map_err(PgVaultError::Unreachable)?;
+        let client = config.connect(NoTls).map_err(unreachable)?;
         Ok(PostgresTokenVault {
             client: RefCell::new(Some(client)),
             config: Some(config),
@@ -165,7 +202,7 @@ impl PostgresTokenVault {
         let mut slot = self.client.borrow_mut();
         if slot.as_ref().is_none_or(Client::is_closed) {
             if let Some(config) = &self.config {
-                *slot = Some(config.connect(NoTls).map_err(PgVaultError::Unreachable)?);
+                *slot = Some(config.connect(NoTls).map_err(unreachable)?);
             }
         }
         match slot.as_mut() {
@@ -176,7 +213,11 @@ impl PostgresTokenVault {
 }
 
 fn query(e: postgres::Error) -> PgVaultError {
-    PgVaultError::Query(e)
+    PgVaultError::Query(e.into())
+}
+
+fn unreachable(e: postgres::Error) -> PgVaultError {
+    PgVaultError::Unreachable(e.into())
 }
 
 fn kind_name(kind: AccountKind) -> &'static str {
@@ -305,7 +346,7 @@ fn insert_error(e: postgres::Error) -> PgVaultError {
         }
         return PgVaultError::NumberTaken;
     }
-    PgVaultError::Query(e)
+    query(e)
 }
 
 impl TokenVault for PostgresTokenVault {

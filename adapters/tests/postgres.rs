@@ -196,6 +196,42 @@ fn constraints() {
 }
 
 #[test]
+fn errors_never_quote_the_account() {
+    let Some(url) = url("errors_quiet") else {
+        return;
+    };
+    let mut v = vault(&url);
+    // A constraint the entry breaks: PostgreSQL's DETAIL would quote the failing row.
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    admin
+        .batch_execute(
+            "ALTER TABLE qrpay_tokens ADD CONSTRAINT no_62 CHECK (account NOT LIKE '62%')",
+        )
+        .unwrap();
+    let pan = "6212345678901232";
+    let req = IssueRequest::new("d", Account::pan(pan).unwrap(), DomainControls::default());
+    let e = tokenizer(1).issue(&mut v, req).unwrap_err();
+    let TokenError::Vault(PgVaultError::Query(ref failure)) = e else {
+        panic!("{e:?}");
+    };
+    assert_eq!(
+        failure.sqlstate.as_deref(),
+        Some("23514"),
+        "check_violation"
+    );
+    let texts = [
+        format!("{e}"),
+        format!("{e:?}"),
+        format!("{failure}"),
+        format!("{v:?}"),
+    ];
+    for t in &texts {
+        assert!(!t.contains("123456789"), "{t}");
+    }
+    assert!(texts[2].contains("no_62"), "{}", texts[2]);
+}
+
+#[test]
 fn fails_closed_when_unreachable() {
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
