@@ -506,6 +506,43 @@ pub trait TokenVault {
 
     /// Counts one more use of `number`; returns the new count.
     fn record_use(&mut self, number: &str) -> Result<u32, Self::Error>;
+
+    /// Stores `entry` unless its number is taken; `Ok(false)` when another writer stored
+    /// that number first. A vault shared by several hosts makes this one atomic step (e.g. a
+    /// primary-key insert that does nothing on conflict). The default calls
+    /// [`TokenVault::insert`] and returns `Ok(true)`: right for a vault with one writer.
+    fn insert_new(&mut self, entry: VaultEntry) -> Result<bool, Self::Error> {
+        self.insert(entry).map(|()| true)
+    }
+
+    /// Reads `number`, checks `usage` against its controls ([`DomainControls::check`]) and
+    /// counts the use, as one step: a vault shared by several hosts does this in one
+    /// transaction, so a token allowing `n` uses is resolved `n` times at most. The default
+    /// calls [`TokenVault::get`] then [`TokenVault::record_use`]: right for a vault with one
+    /// writer.
+    fn consume(&mut self, number: &str, usage: &Usage<'_>) -> Result<Consumed, Self::Error> {
+        let Some(mut entry) = self.get(number)? else {
+            return Ok(Consumed::Unknown);
+        };
+        if let Some(c) = entry.controls.check(usage, entry.uses) {
+            return Ok(Consumed::Denied(c));
+        }
+        entry.uses = self.record_use(number)?;
+        Ok(Consumed::Used(entry))
+    }
+}
+
+/// What [`TokenVault::consume`] did.
+// Returned once per detokenisation and taken apart at once: boxing would only add an allocation.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Consumed {
+    /// No such token; nothing counted.
+    Unknown,
+    /// A control denied the use; nothing counted.
+    Denied(Control),
+    /// The use was counted: the entry, its `uses` including this one.
+    Used(VaultEntry),
 }
 
 /// A vault in memory (tests, the CLI with its JSON file).
@@ -725,22 +762,31 @@ impl Tokenizer {
                 }
                 None => {
                     let token = Token {
-                        number,
-                        domain: request.domain,
+                        number: number.clone(),
+                        domain: request.domain.clone(),
                         assurance: request.assurance,
-                        par: request.par,
-                        requestor: request.requestor,
+                        par: request.par.clone(),
+                        requestor: request.requestor.clone(),
                         pan_last4: request.account.pan_last4().map(String::from),
                     };
-                    vault
-                        .insert(VaultEntry {
+                    let stored = vault
+                        .insert_new(VaultEntry {
                             token: token.clone(),
-                            account: request.account,
-                            controls: request.controls,
+                            account: request.account.clone(),
+                            controls: request.controls.clone(),
                             uses: 0,
                         })
                         .map_err(TokenError::Vault)?;
-                    return Ok(token);
+                    if stored {
+                        return Ok(token);
+                    }
+                    // Another writer stored this number between the read and the insert:
+                    // this account's token (a concurrent issue), or another account's.
+                    if let Some(e) = vault.get(&number).map_err(TokenError::Vault)? {
+                        if e.token.domain == request.domain && e.account.ct_eq(&request.account) {
+                            return Ok(e.token);
+                        }
+                    }
                 }
             }
         }
@@ -760,25 +806,21 @@ pub struct Resolved {
 }
 
 /// Resolves `number` to its account when every restriction control allows `usage`, and
-/// counts the use.
+/// counts the use, through [`TokenVault::consume`].
 pub fn detokenize<V: TokenVault>(
     vault: &mut V,
     number: &str,
     usage: &Usage<'_>,
 ) -> Result<Resolved, TokenError<V::Error>> {
-    let entry = vault
-        .get(number)
-        .map_err(TokenError::Vault)?
-        .ok_or(TokenError::UnknownToken)?;
-    if let Some(c) = entry.controls.check(usage, entry.uses) {
-        return Err(TokenError::Denied(c));
+    match vault.consume(number, usage).map_err(TokenError::Vault)? {
+        Consumed::Unknown => Err(TokenError::UnknownToken),
+        Consumed::Denied(c) => Err(TokenError::Denied(c)),
+        Consumed::Used(entry) => Ok(Resolved {
+            uses: entry.uses,
+            account: entry.account,
+            token: entry.token,
+        }),
     }
-    let uses = vault.record_use(number).map_err(TokenError::Vault)?;
-    Ok(Resolved {
-        account: entry.account,
-        token: entry.token,
-        uses,
-    })
 }
 
 #[cfg(test)]
@@ -1135,6 +1177,61 @@ mod tests {
     fn million_distinct() {
         let c = distinct(1_000_000, 16);
         std::println!("1M PANs: {c} first-candidate collisions resolved");
+    }
+
+    /// A vault where another writer wins the first insert race: its entry (for `rival`'s
+    /// account) lands on the number between `issue`'s read and its insert.
+    struct RacingVault {
+        inner: MemoryVault,
+        rival: Option<Account>,
+    }
+
+    impl TokenVault for RacingVault {
+        type Error = MemoryVaultError;
+        fn get(&self, number: &str) -> Result<Option<VaultEntry>, MemoryVaultError> {
+            self.inner.get(number)
+        }
+        fn insert(&mut self, entry: VaultEntry) -> Result<(), MemoryVaultError> {
+            self.inner.insert(entry)
+        }
+        fn record_use(&mut self, number: &str) -> Result<u32, MemoryVaultError> {
+            self.inner.record_use(number)
+        }
+        fn insert_new(&mut self, entry: VaultEntry) -> Result<bool, MemoryVaultError> {
+            match self.rival.take() {
+                Some(account) => {
+                    self.inner.insert(VaultEntry { account, ..entry })?;
+                    Ok(false)
+                }
+                None => self.inner.insert_new(entry),
+            }
+        }
+    }
+
+    #[test]
+    fn lost_insert_race() {
+        let t = tokenizer(16);
+        let acct = Account::pan("6212345678901232").unwrap();
+        let req = || IssueRequest::new("d", acct.clone(), DomainControls::default());
+        // The same account issued concurrently elsewhere: its token is returned, one entry.
+        let mut v = RacingVault {
+            inner: MemoryVault::default(),
+            rival: Some(acct.clone()),
+        };
+        let tok = t.issue(&mut v, req()).unwrap();
+        assert_eq!(tok.number(), t.candidate("d", &acct, 0));
+        assert_eq!(v.inner.len(), 1);
+        // Another account took the number: the next candidate is stored.
+        let mut v = RacingVault {
+            inner: MemoryVault::default(),
+            rival: Some(Account::pan("6212345678901240").unwrap()),
+        };
+        let tok = t.issue(&mut v, req()).unwrap();
+        assert_eq!(tok.number(), t.candidate("d", &acct, 1));
+        assert_eq!(v.inner.len(), 2);
+        let r = detokenize(&mut v, tok.number(), &usage(Channel::Cpm)).unwrap();
+        assert!(r.account.ct_eq(&acct));
+        assert_eq!(r.uses, 1);
     }
 
     proptest! {
