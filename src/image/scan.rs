@@ -355,7 +355,10 @@ fn check(luma: &[u8], width: usize, height: usize, stride: usize) -> Result<(), 
     if stride < width {
         return Err(ScanError::Stride { stride, width });
     }
-    let needed = stride * (height - 1) + width;
+    let needed = stride
+        .checked_mul(height - 1)
+        .and_then(|n| n.checked_add(width))
+        .ok_or(ScanError::Stride { stride, width })?;
     if luma.len() < needed {
         return Err(ScanError::Buffer {
             len: luma.len(),
@@ -438,6 +441,14 @@ pub fn scan_with(
     let mut px = Vec::with_capacity(width * height);
     for row in luma.chunks(stride).take(height) {
         px.extend_from_slice(row.get(..width).unwrap_or(row));
+    }
+    // Every row was `width` bytes (the buffer check above), so px is exactly width * height:
+    // the invariant the preprocessing's pixel loops rely on.
+    if px.len() != width * height {
+        return Err(ScanError::Buffer {
+            len: luma.len(),
+            needed: width * height,
+        });
     }
     let base = Gray {
         w: width,
@@ -531,4 +542,21 @@ fn centre_near(a: &Scan, b: &Scan) -> bool {
     let mut b2 = b.clone();
     b2.payload.clone_from(&a.payload);
     same_code(a, &b2)
+}
+
+#[cfg(test)]
+mod bounds_tests {
+    use super::*;
+
+    #[test]
+    fn absurd_strides_are_refused_not_wrapped() {
+        let luma = [0u8; 64];
+        for stride in [usize::MAX, usize::MAX / 2, usize::MAX / 3 + 1] {
+            assert!(matches!(
+                scan(&luma, 8, 8, stride),
+                Err(ScanError::Stride { .. } | ScanError::Buffer { .. })
+            ));
+        }
+        assert!(scan(&luma, 8, 8, 8).is_ok());
+    }
 }
