@@ -57,7 +57,11 @@ pub fn unwrap(text: &str) -> Option<Wrapped<'_>> {
     if text.len() > crate::mpm::MAX_PAYLOAD_BYTES {
         return None;
     }
-    let (scheme, rest) = text.split_once("://")?;
+    // A scheme has no `:`, so the `://` that ends a valid one is the first `:` of the text:
+    // the same answer as splitting at the first `://` and checking the scheme, found with a
+    // byte search instead of a substring search over every payload that is no link.
+    let n = text.find(':')?;
+    let (scheme, rest) = (text.get(..n)?, text.get(n..)?.strip_prefix("://")?);
     if scheme.is_empty()
         || !scheme
             .bytes()
