@@ -169,7 +169,8 @@ impl Mpm<'_> {
         let mut pos = 0;
         let mut after_crc = false;
         let mut irregular = false;
-        let mut present = 0u128;
+        // Two 64-bit halves: cheaper to set a bit in than a u128.
+        let mut present = [0u64; 2];
         while let Some(rest) = b.get(pos..).filter(|r| !r.is_empty()) {
             let Some((id, len)) = crate::tlv::ascii_header(rest) else {
                 return false;
@@ -193,12 +194,14 @@ impl Mpm<'_> {
             }
             irregular |= (len == 0) | after_crc;
             after_crc = id == 63;
-            present |= 1u128 << id;
+            if let Some(half) = present.get_mut(usize::from(id >> 6)) {
+                *half |= 1 << (id & 63);
+            }
             pos = end;
         }
         // 00 present but not at offset 0.
         irregular |= self.starts[0] > 4;
-        self.present = present;
+        self.present = u128::from(present[0]) | u128::from(present[1]) << 64;
         self.irregular = irregular;
         true
     }
