@@ -711,17 +711,41 @@ impl<'a> Mpm<'a> {
             while bits != 0 {
                 let id = bits.trailing_zeros() as u8;
                 bits &= bits - 1;
-                if let (Some(value), Some(offset)) = (self.get(id), self.offset_of(id)) {
-                    // `len` is the byte length here: validation reads it only to spot zero.
-                    return Some(Element {
-                        id,
-                        value,
-                        offset,
-                        len: value.len(),
-                    });
+                if let Some(e) = self.object(id) {
+                    return Some(e);
                 }
             }
             None
+        })
+    }
+
+    /// Root object `id` (its first occurrence) with its character offset, reading its slot
+    /// once. `len` is the byte length: validation reads it only to spot zero.
+    #[inline]
+    fn object(&self, id: u8) -> Option<Element<'a>> {
+        let start = usize::from(*self.starts.get(usize::from(id))?);
+        let header = start.checked_sub(4)?;
+        let len = match self.text.as_bytes().get(header + 2..start)? {
+            [a, b] => usize::from(a.wrapping_sub(b'0')) * 10 + usize::from(b.wrapping_sub(b'0')),
+            _ => return None,
+        };
+        let value = if start + len <= usize::from(self.ascii_until) {
+            // Header and value lie in the ASCII prefix: bytes are characters.
+            self.text.get(start..start + len)?
+        } else {
+            let (value, offset) = (self.get(id)?, self.offset_of(id)?);
+            return Some(Element {
+                id,
+                value,
+                offset,
+                len: value.len(),
+            });
+        };
+        Some(Element {
+            id,
+            value,
+            offset: header,
+            len: value.len(),
         })
     }
 
