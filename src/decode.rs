@@ -363,9 +363,9 @@ fn decode_mpm(text: &str, mut report: Report) -> Decoded<'_> {
     let check = crc::check(text);
     let (verdict, view, set) = match mpm::parse(text) {
         Ok(m) => {
-            mpm::validate(&m, &mut report);
+            mpm::validate_checked(&m, check, &mut report);
             let set = schemes::identify(&m);
-            schemes::validate(&m, &mut report);
+            schemes::validate_found(set, &m, &mut report);
             crate::sign::validate(&m, &mut report);
             let verdict = if matches!(check, CrcCheck::Ok { .. }) {
                 Verdict::Intact

@@ -1,5 +1,8 @@
 //! `mpm::parse` + strict validation (CRC included) of an intact, valid payload allocate
-//! nothing. Counted with a global allocator wrapper; this file is its own test binary.
+//! nothing, and neither do `decode`/`recognize` of the scheme payloads of the corpus (issues
+//! found go into a `Vec`, so payloads with issues may allocate: only those whose report is
+//! empty are held to zero). Counted with a global allocator wrapper; this file is its own
+//! test binary.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -69,6 +72,70 @@ fn parse_and_strict_validation_allocate_nothing() {
             std::hint::black_box(&d);
         });
         assert_eq!(n, 0, "decode of {p}: {n} allocations");
+    }
+}
+
+/// Intact corpus payloads labelled with `scheme` (labels from the corpus, not from qrpay).
+fn corpus_payloads(scheme: &str) -> Vec<String> {
+    include_str!("../spec/corpus/payloads.jsonl")
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["verdict"] == "intact" && v["kind"] == "emv-mpm")
+        .filter(|v| {
+            v["scheme_ids"]
+                .as_array()
+                .is_some_and(|ids| ids.iter().any(|i| i == scheme))
+        })
+        .filter_map(|v| v["payload"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn recognize_and_decode_of_scheme_payloads_allocate_nothing() {
+    for (scheme, at_least) in [
+        ("pix", 3),
+        ("promptpay", 2),
+        ("sgqr", 1),
+        ("paynow", 1),
+        ("vietqr", 1),
+        ("khqr", 1),
+        ("fps", 1),
+    ] {
+        let payloads = corpus_payloads(scheme);
+        let mut clean = 0;
+        for p in &payloads {
+            for mode in [qrpay::Mode::Lenient, qrpay::Mode::Strict] {
+                let mut empty = false;
+                let n = allocations(|| {
+                    let d = qrpay::decode_with(p, qrpay::decode::Options { mode });
+                    assert!(d.is_intact(), "{p}");
+                    assert!(
+                        d.schemes.iter().any(|s| s.as_str() == scheme),
+                        "{scheme} not found in {p}"
+                    );
+                    empty = d.report.is_empty();
+                    std::hint::black_box(&d);
+                });
+                if empty {
+                    assert_eq!(n, 0, "decode of {scheme} payload {p}: {n} allocations");
+                    clean += 1;
+                }
+            }
+            let mut empty = false;
+            let n = allocations(|| {
+                let d = qrpay::recognize(p);
+                empty = d.report.is_empty();
+                std::hint::black_box(&d);
+            });
+            if empty {
+                assert_eq!(n, 0, "recognize of {scheme} payload {p}: {n} allocations");
+            }
+        }
+        assert!(
+            clean >= at_least,
+            "{scheme}: only {clean} clean decodes of {} payloads",
+            payloads.len()
+        );
     }
 }
 

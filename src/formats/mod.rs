@@ -158,6 +158,12 @@ impl<'a> Format<'a> {
 /// The kind of non-EMV code `text` is, if any. Cheap: looks at the start of the text (and,
 /// for payment codes, at its digits). Wrapper links are not a kind: see [`wrapper::unwrap`].
 pub fn detect(text: &str) -> Option<FormatKind> {
+    // Every format but the payment codes starts with a letter (`upi://`, an app's scheme,
+    // `BCD`, `SPC`, a wallet URL: see the `prefixes_start_with_letters` tests), so a text
+    // that starts with a digit, as every EMV MPM payload does, can only be a payment code.
+    if text.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return paycode::detect(text).then_some(FormatKind::Paycode);
+    }
     if upi::detect(text) {
         Some(FormatKind::Upi)
     } else if epc::detect(text) {
@@ -477,6 +483,12 @@ pub fn is_bic(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn line_formats_start_with_letters() {
+        assert!(!super::epc::detect("0CD\n") && super::epc::detect("BCD\n"));
+        assert!(!super::swiss::detect("0PC\n") && super::swiss::detect("SPC\n"));
+    }
+
     use super::*;
 
     #[test]

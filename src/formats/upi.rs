@@ -620,6 +620,15 @@ impl UpiBuilder {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn prefixes_start_with_letters() {
+        // `formats::detect` relies on it to send texts starting with a digit straight to
+        // the payment-code rules.
+        for p in super::APP_PREFIXES.iter().chain(&["upi://"]) {
+            assert!(p.as_bytes()[0].is_ascii_alphabetic(), "{p}");
+        }
+    }
+
     use super::*;
     use crate::report::Mode;
 

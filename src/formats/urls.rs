@@ -314,6 +314,15 @@ impl<'a> WalletUrl<'a> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn prefixes_start_with_letters() {
+        // `formats::detect` relies on it to send texts starting with a digit straight to
+        // the payment-code rules.
+        for f in super::FORMS {
+            assert!(f.prefix.as_bytes()[0].is_ascii_alphabetic(), "{}", f.prefix);
+        }
+    }
+
     use super::*;
     use crate::report::Mode;
 

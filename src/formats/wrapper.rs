@@ -57,7 +57,11 @@ pub fn unwrap(text: &str) -> Option<Wrapped<'_>> {
     if text.len() > crate::mpm::MAX_PAYLOAD_BYTES {
         return None;
     }
-    let (scheme, rest) = text.split_once("://")?;
+    // A scheme has no `:`, so the `://` that ends a valid one is the first `:` of the text:
+    // the same answer as splitting at the first `://` and checking the scheme, found with a
+    // byte search instead of a substring search over every payload that is no link.
+    let n = first_colon(text.as_bytes())?;
+    let (scheme, rest) = (text.get(..n)?, text.get(n..)?.strip_prefix("://")?);
     if scheme.is_empty()
         || !scheme
             .bytes()
@@ -97,6 +101,29 @@ pub fn unwrap(text: &str) -> Option<Wrapped<'_>> {
     None
 }
 
+/// The index of the first `:` in `b`, eight bytes at a time.
+fn first_colon(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut chunks = b.chunks_exact(8);
+    let mut at = 0;
+    for c in &mut chunks {
+        let x =
+            c.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w)) ^ (ONES * u64::from(b':'));
+        // The classic zero-byte test: a borrow only runs into bytes above a zero one, so the
+        // lowest flagged byte is the first `:`.
+        let z = x.wrapping_sub(ONES) & !x & (ONES * 0x80);
+        if z != 0 {
+            return Some(at + (z.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&c| c == b':')
+        .map(|i| at + i)
+}
+
 fn decode(v: &str) -> (Cow<'_, str>, bool) {
     let literal = percent_decode_str(v).decode_utf8_lossy();
     let changed = matches!(literal, Cow::Owned(_));
@@ -115,6 +142,30 @@ fn decode(v: &str) -> (Cow<'_, str>, bool) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn first_colon_matches_find() {
+        let texts = [
+            "",
+            ":",
+            "a:",
+            "abcdefg:",
+            "abcdefgh:",
+            "abcdefghijklmnop:x:",
+            "no colon here at all",
+            "é北:x",
+            "\u{3a}\u{ba}",
+            "0123456789012345678901234567:",
+        ];
+        for t in texts {
+            assert_eq!(super::first_colon(t.as_bytes()), t.find(':'), "{t}");
+        }
+        for i in 0..40 {
+            let mut s = alloc::string::String::from("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789;9:");
+            s.insert(i, ':');
+            assert_eq!(super::first_colon(s.as_bytes()), s.find(':'), "{s}");
+        }
+    }
+
     use super::*;
 
     const QPAY: &str = "qpaywallet://q?qPay_QRcode=0002010102121531279404962794049600230510458969827440014A00000084300010108CAXBMNUB02105003398216520460105303496540498005802MN5912TESTMERCHANT6011Ulaanbaatar6263012594949dc4a35f42ff97dab887e0505TR0010721VIEq2AqUbkE9Sptzlh0ua7106QPP_QR7815820049046391391790222800201630465F3";

@@ -18,6 +18,7 @@ mod validate;
 pub use build::{BuildError, MpmBuilder};
 pub(crate) use validate::broken as report_broken;
 pub use validate::validate;
+pub(crate) use validate::validate_checked;
 
 use crate::currency::{self, Currency};
 use crate::tlv::{Element, TlvError, Walker};
@@ -40,34 +41,25 @@ pub enum ParseError {
     Tlv(TlvError),
 }
 
-/// Where the first occurrence of a root ID is. `start == 0` means absent (a value never
-/// starts at byte 0: its header comes first). Payloads are at most
-/// [`MAX_PAYLOAD_BYTES`], so 16 bits suffice.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Slot {
-    start: u16,
-    end: u16,
-    offset: u16,
-}
-
-const ABSENT: Slot = Slot {
-    start: 0,
-    end: 0,
-    offset: 0,
-};
-
 /// A parsed MPM payload: borrows the text, indexes the first occurrence of each root ID.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Mpm<'a> {
     text: &'a str,
-    slots: [Slot; 100],
+    /// Byte index of the value of the first occurrence of each root ID; 0 means absent (a
+    /// value never starts at byte 0: its header comes first). Payloads are at most
+    /// [`MAX_PAYLOAD_BYTES`], so 16 bits suffice. The rest is derived: the length from the
+    /// two header digits just before the value, the end from the length (in bytes for ASCII
+    /// text, in characters otherwise) and the character offset of the header from the byte
+    /// index. Keeping 200 bytes instead of 600 makes the view cheap to build and to move.
+    starts: [u16; 100],
     /// Bit `id` set: root ID present.
     present: u128,
     /// Something the order checks must look at: a duplicate, a zero length, 00 not first, or
     /// an object after 63. When false, validation need not walk the root again.
     irregular: bool,
-    /// The text is ASCII: characters and bytes coincide.
-    ascii: bool,
+    /// Bytes before this index are ASCII, so there characters and bytes coincide (the whole
+    /// text is ASCII when it equals the length).
+    ascii_until: u16,
 }
 
 /// Reads the root structure of an MPM payload. It checks only that the data objects walk;
@@ -81,17 +73,27 @@ pub fn parse(text: &str) -> Result<Mpm<'_>, ParseError> {
     }
     let mut m = Mpm {
         text,
-        slots: [ABSENT; 100],
+        starts: [0; 100],
         present: 0,
         irregular: false,
-        ascii: is_ascii(text.as_bytes()),
+        ascii_until: ascii_prefix(text.as_bytes()) as u16,
     };
     // ASCII text whose root walks (nearly every real payload) is read straight from the
     // bytes; anything else, errors included, goes through the general walker.
-    if !(m.ascii && m.index_ascii()) {
+    if !m.index_fast() {
         m.index_walker()?;
     }
     Ok(m)
+}
+
+/// The length of the ASCII prefix of `b`, eight bytes at a time.
+#[inline]
+fn ascii_prefix(b: &[u8]) -> usize {
+    if is_ascii(b) {
+        b.len()
+    } else {
+        first_non_ascii(b)
+    }
 }
 
 /// `str::is_ascii`, eight bytes at a time including the tail (the standard one finishes
@@ -111,56 +113,95 @@ fn is_ascii(b: &[u8]) -> bool {
     acc & 0x8080_8080_8080_8080 == 0
 }
 
+/// The index of the first byte of `b` that is not ASCII (`b.len()` when none is).
+fn first_non_ascii(b: &[u8]) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact(8);
+    let mut at = 0;
+    for c in &mut chunks {
+        let w = c.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w)) & HIGH;
+        if w != 0 {
+            // Little-endian: the lowest flagged byte is the first non-ASCII one.
+            return at + (w.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    let tail = chunks.remainder();
+    at + tail.iter().position(|&c| c >= 0x80).unwrap_or(tail.len())
+}
+
+/// Byte index just past `chars` characters of `text` from byte `start` (`None` when fewer
+/// remain). `ascii_until` is the length of the text's ASCII prefix.
+#[inline]
+fn advance(text: &str, ascii_until: usize, start: usize, chars: usize) -> Option<usize> {
+    if start + chars <= ascii_until {
+        return Some(start + chars);
+    }
+    advance_slow(text, start, chars)
+}
+
+/// [`advance`] past the ASCII prefix, character by character.
+#[inline(never)]
+fn advance_slow(text: &str, start: usize, chars: usize) -> Option<usize> {
+    Some(start + value_of_chars(text.get(start..)?, chars)?.len())
+}
+
 impl Mpm<'_> {
-    /// Records root object `id` found at character `offset`, value bytes `start..end`.
+    /// Records root object `id` found at character `offset`, its value starting at byte
+    /// `start`.
     #[inline(always)]
-    fn record(&mut self, id: u8, len: usize, offset: usize, start: usize, end: usize) {
+    fn record(&mut self, id: u8, len: usize, offset: usize, start: usize) {
         let bit = 1u128 << id;
         self.irregular |= self.present & bit != 0 || len == 0 || (id == 0 && offset != 0);
         if self.present & bit == 0 {
-            if let Some(slot) = self.slots.get_mut(usize::from(id)) {
-                *slot = Slot {
-                    start: start as u16,
-                    end: end as u16,
-                    offset: offset as u16,
-                };
+            if let Some(slot) = self.starts.get_mut(usize::from(id)) {
+                *slot = start as u16;
             }
         }
         self.present |= bit;
     }
 
-    /// Indexes an ASCII root; false (with `self` to be reset) when it does not walk.
-    fn index_ascii(&mut self) -> bool {
+    /// Indexes a root straight from the bytes (character by character only past the ASCII
+    /// prefix); false (with `self` to be reset) when it does not walk.
+    fn index_fast(&mut self) -> bool {
         let b = self.text.as_bytes();
+        let ascii_until = usize::from(self.ascii_until);
         let mut pos = 0;
         let mut after_crc = false;
         let mut irregular = false;
-        let mut present = 0u128;
+        // Two 64-bit halves: cheaper to set a bit in than a u128.
+        let mut present = [0u64; 2];
         while let Some(rest) = b.get(pos..).filter(|r| !r.is_empty()) {
             let Some((id, len)) = crate::tlv::ascii_header(rest) else {
                 return false;
             };
-            let Some(slot) = self.slots.get_mut(usize::from(id)) else {
+            let Some(slot) = self.starts.get_mut(usize::from(id)) else {
                 return false;
             };
-            // ASCII: characters and bytes coincide.
-            if slot.start == 0 {
-                *slot = Slot {
-                    start: (pos + 4) as u16,
-                    end: (pos + 4 + len) as u16,
-                    offset: pos as u16,
+            // A value that is not ASCII holds more bytes than characters.
+            let end = if pos + 4 + len <= ascii_until {
+                pos + 4 + len
+            } else {
+                let Some(end) = advance_slow(self.text, pos + 4, len) else {
+                    return false;
                 };
+                end
+            };
+            if *slot == 0 {
+                *slot = (pos + 4) as u16;
             } else {
                 irregular = true;
             }
             irregular |= (len == 0) | after_crc;
             after_crc = id == 63;
-            present |= 1u128 << id;
-            pos += 4 + len;
+            if let Some(half) = present.get_mut(usize::from(id >> 6)) {
+                *half |= 1 << (id & 63);
+            }
+            pos = end;
         }
         // 00 present but not at offset 0.
-        irregular |= self.slots[0].start > 4;
-        self.present = present;
+        irregular |= self.starts[0] > 4;
+        self.present = u128::from(present[0]) | u128::from(present[1]) << 64;
         self.irregular = irregular;
         true
     }
@@ -168,7 +209,7 @@ impl Mpm<'_> {
     /// Indexes any root with the general walker, which also names structural errors.
     #[cold]
     fn index_walker(&mut self) -> Result<(), ParseError> {
-        self.slots = [ABSENT; 100];
+        self.starts = [0; 100];
         self.present = 0;
         self.irregular = false;
         let base = self.text.as_ptr() as usize;
@@ -178,10 +219,19 @@ impl Mpm<'_> {
             self.irregular |= after_crc;
             after_crc = e.id == 63;
             let start = e.value.as_ptr() as usize - base;
-            self.record(e.id, e.len, e.offset, start, start + e.value.len());
+            self.record(e.id, e.len, e.offset, start);
         }
         Ok(())
     }
+}
+
+/// The first `chars` characters of `rest` (`None` when fewer remain).
+fn value_of_chars(rest: &str, chars: usize) -> Option<&str> {
+    let Some(last) = chars.checked_sub(1) else {
+        return Some("");
+    };
+    let (i, c) = rest.char_indices().nth(last)?;
+    rest.get(..i + c.len_utf8())
 }
 
 /// The payment networks that own the primitive merchant-account IDs 02–25 (MPM Table 4.1).
@@ -354,6 +404,25 @@ impl<'a> Template<'a> {
     /// The first sub-object with ID `id`, with its offset.
     pub fn element(&self, id: u8) -> Option<Element<'a>> {
         self.iter().map_while(Result::ok).find(|e| e.id == id)
+    }
+
+    /// The first sub-object with each ID of `ids` (distinct), in one walk: the same as
+    /// calling [`Template::get`] for each, without walking again for each.
+    pub(crate) fn get_each<const N: usize>(&self, ids: [u8; N]) -> [Option<&'a str>; N] {
+        let mut out = [None; N];
+        let mut missing = N;
+        for e in self.iter().map_while(Result::ok) {
+            for (slot, &id) in out.iter_mut().zip(&ids) {
+                if id == e.id && slot.is_none() {
+                    *slot = Some(e.value);
+                    missing -= 1;
+                }
+            }
+            if missing == 0 {
+                break;
+            }
+        }
+        out
     }
 
     /// The globally unique identifier (sub-ID 00), wherever it stands in the template.
@@ -642,17 +711,41 @@ impl<'a> Mpm<'a> {
             while bits != 0 {
                 let id = bits.trailing_zeros() as u8;
                 bits &= bits - 1;
-                if let (Some(value), Some(offset)) = (self.get(id), self.offset_of(id)) {
-                    // `len` is the byte length here: validation reads it only to spot zero.
-                    return Some(Element {
-                        id,
-                        value,
-                        offset,
-                        len: value.len(),
-                    });
+                if let Some(e) = self.object(id) {
+                    return Some(e);
                 }
             }
             None
+        })
+    }
+
+    /// Root object `id` (its first occurrence) with its character offset, reading its slot
+    /// once. `len` is the byte length: validation reads it only to spot zero.
+    #[inline]
+    fn object(&self, id: u8) -> Option<Element<'a>> {
+        let start = usize::from(*self.starts.get(usize::from(id))?);
+        let header = start.checked_sub(4)?;
+        let len = match self.text.as_bytes().get(header + 2..start)? {
+            [a, b] => usize::from(a.wrapping_sub(b'0')) * 10 + usize::from(b.wrapping_sub(b'0')),
+            _ => return None,
+        };
+        let value = if start + len <= usize::from(self.ascii_until) {
+            // Header and value lie in the ASCII prefix: bytes are characters.
+            self.text.get(start..start + len)?
+        } else {
+            let (value, offset) = (self.get(id)?, self.offset_of(id)?);
+            return Some(Element {
+                id,
+                value,
+                offset,
+                len: value.len(),
+            });
+        };
+        Some(Element {
+            id,
+            value,
+            offset: header,
+            len: value.len(),
         })
     }
 
@@ -663,12 +756,32 @@ impl<'a> Mpm<'a> {
 
     /// True when the payload is ASCII, so character offsets and byte offsets coincide.
     pub(crate) fn is_ascii(&self) -> bool {
-        self.ascii
+        usize::from(self.ascii_until) == self.text.len()
     }
 
     /// Bit `id` set: root ID `id` present.
     pub(crate) fn present_bits(&self) -> u128 {
         self.present
+    }
+
+    /// The root IDs from `lo` to `hi` (both included) that are present, in ascending order.
+    #[inline]
+    pub(crate) fn ids_in(&self, lo: u8, hi: u8) -> impl Iterator<Item = u8> {
+        let mask = (u128::MAX >> (127 - u32::from(hi.min(127)))) & (u128::MAX << lo.min(127));
+        let mut bits = self.present & mask;
+        core::iter::from_fn(move || {
+            (bits != 0).then(|| {
+                let id = bits.trailing_zeros() as u8;
+                bits &= bits - 1;
+                id
+            })
+        })
+    }
+
+    /// True when some root ID from `lo` to `hi` (both included) is present.
+    #[inline]
+    pub(crate) fn any_in(&self, lo: u8, hi: u8) -> bool {
+        self.ids_in(lo, hi).next().is_some()
     }
 
     /// The root data objects in order, duplicates included.
@@ -677,18 +790,32 @@ impl<'a> Mpm<'a> {
     }
 
     /// The value of root ID `id` (its first occurrence).
+    #[inline]
     pub fn get(&self, id: u8) -> Option<&'a str> {
-        let s = self.slots.get(usize::from(id))?;
-        if s.start == 0 {
+        let start = usize::from(*self.starts.get(usize::from(id))?);
+        if start == 0 {
             return None;
         }
-        self.text.get(usize::from(s.start)..usize::from(s.end))
+        // The two length digits of the header end where the value starts.
+        let len = match self.text.as_bytes().get(start.checked_sub(2)?..start)? {
+            [a, b] => usize::from(a.wrapping_sub(b'0')) * 10 + usize::from(b.wrapping_sub(b'0')),
+            _ => return None,
+        };
+        let end = advance(self.text, usize::from(self.ascii_until), start, len)?;
+        self.text.get(start..end)
     }
 
     /// Character offset of root ID `id` (its first occurrence).
+    #[inline]
     pub fn offset_of(&self, id: u8) -> Option<usize> {
-        let s = self.slots.get(usize::from(id))?;
-        (s.start != 0).then_some(usize::from(s.offset))
+        let start = usize::from(*self.starts.get(usize::from(id))?);
+        let header = start.checked_sub(4).filter(|_| start != 0)?;
+        let ascii_until = usize::from(self.ascii_until);
+        if header <= ascii_until {
+            Some(header)
+        } else {
+            Some(ascii_until + self.text.get(ascii_until..header)?.chars().count())
+        }
     }
 
     fn template(&self, id: u8) -> Option<Template<'a>> {
@@ -707,7 +834,7 @@ impl<'a> Mpm<'a> {
 
     /// 02–51 Merchant account information, in ID order.
     pub fn merchant_accounts(&self) -> impl Iterator<Item = MerchantAccount<'a>> + '_ {
-        (2u8..=51).filter_map(move |id| {
+        self.ids_in(2, 51).filter_map(move |id| {
             Some(MerchantAccount {
                 id,
                 value: self.get(id)?,
@@ -800,7 +927,8 @@ impl<'a> Mpm<'a> {
 
     /// 80–99 unreserved templates, in ID order.
     pub fn unreserved_templates(&self) -> impl Iterator<Item = (u8, Template<'a>)> + '_ {
-        (80u8..=99).filter_map(move |id| Some((id, self.template(id)?)))
+        self.ids_in(80, 99)
+            .filter_map(move |id| Some((id, self.template(id)?)))
     }
 
     /// Every data object as a flat list (templates, then their sub-objects), for display.
@@ -999,6 +1127,19 @@ mod tests {
                 let crc = crate::crc::to_hex(crate::crc::crc16(t.as_bytes()));
                 t.push_str(core::str::from_utf8(&crc).unwrap());
             }
+            // Every third one with some letters made non-ASCII (lengths count characters, so
+            // the structure stays the same): the character-aware paths.
+            if i % 3 == 0 {
+                t = t
+                    .chars()
+                    .enumerate()
+                    .map(|(k, c)| match (c.is_ascii_alphabetic(), k % 3) {
+                        (true, 0) => 'é',
+                        (true, 1) => '北',
+                        _ => c,
+                    })
+                    .collect();
+            }
             out.push(t);
         }
         out.push(ANNEX.into());
@@ -1023,7 +1164,7 @@ mod tests {
         for t in fast_path_samples() {
             let Ok(m) = parse(&t) else { continue };
             let mut general = m.clone();
-            general.ascii = false;
+            general.ascii_until = 0;
             let issues = |m: &Mpm<'_>| {
                 let mut r = Report::new(Mode::Strict);
                 validate(m, &mut r);
@@ -1039,6 +1180,21 @@ mod tests {
             checked += 1;
         }
         assert!(checked > 500, "{checked}");
+    }
+
+    #[test]
+    fn get_each_is_get_for_each() {
+        for v in [
+            "0014br.gov.bcb.pix0115a@b.com0210Pedido 1230201X",
+            "0103ABC0015com.paycashless2503u/v",
+            "0014br.gov.bcb.pix01",
+            "",
+            "9999",
+        ] {
+            let t = Template::new(v, 4);
+            let ids = [0, 1, 2, 3, 25];
+            assert_eq!(t.get_each(ids), ids.map(|id| t.get(id)), "{v}");
+        }
     }
 
     #[test]

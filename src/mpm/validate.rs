@@ -22,13 +22,19 @@ use crate::tlv::{ascii_header, Element, TlvErrorKind, Walker};
 /// assert!(r.has(qrpay::Code::CrcMismatch));
 /// ```
 pub fn validate(m: &Mpm<'_>, report: &mut Report) {
+    validate_checked(m, crate::crc::check(m.as_str()), report);
+}
+
+/// [`validate`] with the CRC check already made by the caller (so [`crate::decode()`] computes
+/// the CRC once per payload).
+pub(crate) fn validate_checked(m: &Mpm<'_>, check: CrcCheck, report: &mut Report) {
     let text = m.as_str();
     let chars = if m.is_ascii() {
         text.len()
     } else {
         text.chars().count()
     };
-    crc_rules(chars, crate::crc::check(text), report);
+    crc_rules(chars, check, report);
     if chars > 512 {
         report.push(
             Code::PayloadLength,
@@ -304,7 +310,8 @@ fn template_structure<'a>(
     t: &Element<'a>,
     ascii: bool,
 ) -> Option<Option<Element<'a>>> {
-    if ascii {
+    // In a payload that is not all ASCII, most templates still are.
+    if ascii || t.value.is_ascii() {
         if let Some(guid) = clean_ascii_template(t) {
             return Some(guid);
         }

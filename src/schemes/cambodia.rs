@@ -75,6 +75,11 @@ fn account<'a>(m: &Mpm<'a>) -> Option<(MerchantAccount<'a>, Template<'a>, &'a st
         })
 }
 
+/// True when [`read`] finds a KHQR view (without reading the rest of it).
+pub(crate) fn is_khqr(m: &Mpm<'_>) -> bool {
+    account(m).is_some()
+}
+
 fn millis(v: Option<&str>) -> Option<u64> {
     v.filter(|v| v.len() == 13 && is_digits(v))
         .and_then(|v| v.parse().ok())

@@ -98,8 +98,8 @@ pub fn read_bharatqr<'a>(m: &Mpm<'a>) -> BharatQr<'a> {
 /// True for a Bharat QR code: country IN with a UPI template or an NPCI primitive (06–08),
 /// or a UPI template next to a card-network primitive.
 pub fn is_bharat_qr(m: &Mpm<'_>, found: SchemeSet) -> bool {
-    let npci = m.merchant_accounts().any(|a| (6..=8).contains(&a.id));
-    let cards = m.merchant_accounts().any(|a| a.id < 26);
+    let npci = m.any_in(6, 8);
+    let cards = m.any_in(2, 25);
     let upi = found.contains(SchemeId::Upi);
     (m.country() == Some("IN") && (upi || npci)) || (upi && cards)
 }

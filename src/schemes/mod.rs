@@ -321,12 +321,12 @@ pub fn identify(m: &Mpm<'_>) -> SchemeSet {
     for g in m.guids() {
         set.extend(schemes_of_guid(g));
     }
-    if cambodia::read(m).is_some() {
+    if cambodia::is_khqr(m) {
         set.insert(SchemeId::Khqr);
     }
     if india::is_bharat_qr(m, set) {
         set.insert(SchemeId::Bharatqr);
-        if m.merchant_accounts().any(|a| (6..=8).contains(&a.id)) {
+        if m.any_in(6, 8) {
             set.insert(SchemeId::Rupay);
         }
     }
@@ -343,7 +343,13 @@ pub fn identify(m: &Mpm<'_>) -> SchemeSet {
 /// issues to `report`. Run it after [`crate::mpm::validate`]: it checks only what the
 /// schemes add to EMV.
 pub fn validate(m: &Mpm<'_>, report: &mut Report) {
-    for id in identify(m).iter() {
+    validate_found(identify(m), m, report);
+}
+
+/// [`validate`] for the schemes `found` (what [`identify`] returned for `m`), so a caller that
+/// already identified them does not do it twice.
+pub fn validate_found(found: SchemeSet, m: &Mpm<'_>, report: &mut Report) {
+    for id in found.iter() {
         validate_scheme(id, m, report);
     }
 }

@@ -133,15 +133,15 @@ impl<'a> Pix<'a> {
 /// Reads the first Pix template of `m`.
 pub fn read<'a>(m: &Mpm<'a>) -> Option<Pix<'a>> {
     let (a, t) = account_where(m, |g| GUIDS.iter().any(|p| g.eq_ignore_ascii_case(p)))?;
-    let key = t.get(1);
+    let [guid, key, info, fss, url] = t.get_each([0, 1, 2, 3, 25]);
     Some(Pix {
         account_id: a.id,
-        guid: t.guid()?,
+        guid: guid?,
         key,
         key_kind: key.and_then(key_kind),
-        info: t.get(2),
-        fss: t.get(3),
-        url: t.get(25),
+        info,
+        fss,
+        url,
         reference: m.additional_data().and_then(|d| d.reference_label()),
         recurrence_url: m.unreserved_templates().find_map(|(_, t)| {
             let g = t.guid()?;
