@@ -302,6 +302,12 @@ impl Default for Window {
     }
 }
 
+impl Window {
+    /// The widest window [`verify`] accepts on each side: one HMAC is computed per step, so
+    /// the window bounds the work of a verification (1 000 steps is over 8 hours at 30 s).
+    pub const MAX_STEPS: u32 = 1000;
+}
+
 /// How many steps before the window a mismatch is looked for to say "expired" rather than
 /// "does not match".
 const EXPIRY_LOOKBACK: u64 = 10;
@@ -387,6 +393,11 @@ pub fn verify<G: ReplayGuard>(
     guard: &mut G,
 ) -> Result<Accepted, PaycodeError<G::Error>> {
     check_key(key).map_err(widen)?;
+    if window.past > Window::MAX_STEPS || window.future > Window::MAX_STEPS {
+        return Err(PaycodeError::Layout(
+            "the verification window is at most 1000 steps each side",
+        ));
+    }
     let parts = split(layout, code).map_err(widen)?;
     let now = layout.step_of(unix_time)?;
     let first = now.saturating_sub(u64::from(window.past));
@@ -451,6 +462,27 @@ pub fn cpm_data(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn windows_wider_than_the_bound_are_refused_at_once() {
+        let layout = Layout::for_wallet("unionpay").unwrap();
+        let key = SecretKey::new(vec![7u8; 32]);
+        let code = generate(&layout, &key, 1, 1_700_000_000).unwrap();
+        let mut guard = MemoryReplayGuard::default();
+        let wide = Window {
+            past: u32::MAX,
+            future: 0,
+        };
+        assert!(matches!(
+            verify(&layout, &key, &code, 1_700_000_000, wide, &mut guard),
+            Err(PaycodeError::Layout(_))
+        ));
+        let ok = Window {
+            past: Window::MAX_STEPS,
+            future: 0,
+        };
+        assert!(verify(&layout, &key, &code, 1_700_000_000, ok, &mut guard).is_ok());
+    }
+
     #[test]
     fn directory_and_rules_give_the_same_layouts() {
         let dir = crate::routing::Directory::builtin();
