@@ -10,7 +10,10 @@
 //!   `out` may be NULL when `out_cap` is 0 (to ask for the size).
 //! - Every pointer is checked: NULL gives `QRPAY_NULL_POINTER`.
 //! - Each entry point catches panics (`QRPAY_PANIC`); the core is written never to panic.
-//! - Opaque handles come from `_parse`/`_new` and go back through `_free` (NULL-tolerant).
+//! - Opaque handles (`qrpay_mpm`, `qrpay_directory`) come from `_parse`, `_new_*` or
+//!   `_from_json` and go back through `_free` (NULL-tolerant).
+//! - Parts may be compiled out (cargo feature `image`: rendering and scanning); their functions
+//!   stay declared and return `QRPAY_UNSUPPORTED`.
 //! - Each function's documentation says whether it allocates (on the Rust heap, freed before
 //!   it returns unless a handle is made).
 //! - Everything is reentrant: no global state. A handle may be read from several threads at
