@@ -1006,23 +1006,8 @@ pub unsafe extern "C" fn qrpay_cpm_select(
         check_out(out, out_cap, out_len)?;
         // SAFETY: forwarded contract.
         let t = unsafe { utf8(text, text_len) }?;
-        let mut list: Vec<&[u8]> = Vec::new();
-        if n_aids > 0 {
-            if n_aids > isize::MAX as usize / core::mem::size_of::<usize>() {
-                return Err(QRPAY_INVALID_ARGUMENT);
-            }
-            if aids.is_null() || aid_lens.is_null() {
-                return Err(QRPAY_NULL_POINTER);
-            }
-            // SAFETY: non-NULL, n_aids elements readable per the contract, size bounded.
-            let ptrs = unsafe { core::slice::from_raw_parts(aids, n_aids) };
-            // SAFETY: as above.
-            let lens = unsafe { core::slice::from_raw_parts(aid_lens, n_aids) };
-            for (&p, &n) in ptrs.iter().zip(lens) {
-                // SAFETY: each aids[i] is valid for aid_lens[i] bytes per the contract.
-                list.push(unsafe { bytes(p, n) }?);
-            }
-        }
+        // SAFETY: forwarded contract.
+        let list = unsafe { byte_list(aids, aid_lens, n_aids) }?;
         let config = qrpay_core::cpm::TerminalConfig {
             aids: &list,
             partial_selection: flags & QRPAY_FLAG_EXACT_AID == 0,
