@@ -37,6 +37,18 @@
 #define QRPAY_FLAG_EXACT_AID 8
 
 /**
+ * Flag (`qrpay_route_schemes`): route as an acquirer or terminal reading consumer-presented
+ * codes (default: a wallet reading merchant-presented ones).
+ */
+#define QRPAY_FLAG_ACQUIRER 16
+
+/**
+ * Flag (`qrpay_directory_from_json`): the directory file alone (default: merged over the
+ * built-in directory, its entries winning).
+ */
+#define QRPAY_FLAG_STANDALONE 32
+
+/**
  * Signature algorithm (`qrpay_sign`, `qrpay_verify_key`): Ed25519 (RFC 8032).
  */
 #define QRPAY_SIGN_ED25519 1
@@ -47,9 +59,21 @@
 #define QRPAY_SIGN_HMAC 2
 
 /**
+ * The replay store's answer: the code of `index` at time step `step` is a first use and is
+ * now recorded. See [`qrpay_replay_claim`].
+ */
+#define QRPAY_CLAIM_FIRST_USE 0
+
+/**
+ * The replay store's answer: that code (or a later one of the same index) was already
+ * accepted; nothing recorded.
+ */
+#define QRPAY_CLAIM_REPLAYED 1
+
+/**
  * Result of every fallible call. The numbers are fixed and never reused: 1xx argument
- * errors, 2xx lookups, 3xx building, 9xx internal. Reserved for later parts of the API:
- * 4xx routing, 5xx paycodes, 6xx rendering, 7xx scanning.
+ * errors, 2xx lookups, 3xx building and signing, 4xx routing, 5xx payment codes, 6xx
+ * rendering, 7xx scanning, 9xx the library itself (a bug, or a part compiled out).
  */
 enum qrpay_status
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -107,9 +131,47 @@ enum qrpay_status
    */
   QRPAY_TRUST_ERROR = 303,
   /**
+   * The routing directory was refused (not the format of `spec/routing/README.md`, a bad
+   * entry, or a key that conflicts with the built-in directory). Nothing is half-loaded.
+   */
+  QRPAY_DIRECTORY_ERROR = 400,
+  /**
+   * The routing profile was refused (not the JSON of `spec/routing/README.md`, "Profiles
+   * as JSON", an unknown scheme id or role).
+   */
+  QRPAY_PROFILE_ERROR = 401,
+  /**
+   * The payment-code layout was refused: an unknown wallet, or a prefix that is not 2 to 4
+   * digits.
+   */
+  QRPAY_PAYCODE_LAYOUT = 500,
+  /**
+   * The replay-store callback reported an error: the code was not accepted.
+   */
+  QRPAY_REPLAY_STORE_ERROR = 501,
+  /**
+   * The payload does not fit in a QR symbol under its format's rules (e.g. an EPC payload
+   * above version 13).
+   */
+  QRPAY_RENDER_TOO_LONG = 600,
+  /**
+   * The image size asked for is out of range (0 px per module, or over 16384 px a side).
+   */
+  QRPAY_RENDER_SIZE = 601,
+  /**
+   * The frame was refused: zero width or height, a stride below the width, or over the
+   * size limits (16384 px a side, 64 Mpx).
+   */
+  QRPAY_SCAN_FRAME = 700,
+  /**
    * A bug: the library panicked. Nothing was written.
    */
   QRPAY_PANIC = 900,
+  /**
+   * This build of the library leaves the function out (e.g. rendering and scanning without
+   * the cargo feature `image`). Nothing was written.
+   */
+  QRPAY_UNSUPPORTED = 901,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -149,11 +211,86 @@ typedef uint32_t qrpay_crc;
 #endif // __cplusplus
 
 /**
+ * What `qrpay_paycode_verify` decided about a code.
+ */
+enum qrpay_paycode_verdict
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The code is genuine, current and used for the first time: take the payment.
+   */
+  QRPAY_PAYCODE_ACCEPTED = 0,
+  /**
+   * The one-time value matches no time step of the window.
+   */
+  QRPAY_PAYCODE_MISMATCH = 1,
+  /**
+   * The one-time value matches a step before the window: the code has expired.
+   */
+  QRPAY_PAYCODE_EXPIRED = 2,
+  /**
+   * The code (or a later one of its index) was already accepted.
+   */
+  QRPAY_PAYCODE_REPLAYED = 3,
+  /**
+   * Not a code of this layout (length, digits or prefix).
+   */
+  QRPAY_PAYCODE_MALFORMED = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum qrpay_paycode_verdict qrpay_paycode_verdict;
+#else
+typedef uint32_t qrpay_paycode_verdict;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * A routing directory (opaque): identifiers to networks, with the router over it. Made by
+ * `qrpay_directory_new_builtin` or `qrpay_directory_from_json`, freed by
+ * `qrpay_directory_free`. Immutable: several threads may route with one handle at once.
+ */
+typedef struct qrpay_directory qrpay_directory;
+
+/**
  * A decoded merchant-presented payload (opaque). It owns a copy of the text; values read
  * from it are copied into caller buffers. Made by `qrpay_mpm_parse`, freed by
  * `qrpay_mpm_free`.
  */
 typedef struct qrpay_mpm qrpay_mpm;
+
+/**
+ * The caller's single-use store for payment codes, called by `qrpay_paycode_verify` at most
+ * once per call, on the caller's thread, after the one-time value matched: record that the
+ * code of token `index` made at TOTP time step `step` is being accepted, and return
+ * `QRPAY_CLAIM_FIRST_USE`; or, when a code of that index with this step **or a later one**
+ * was accepted before (RFC 6238 section 5.2), record nothing and return
+ * `QRPAY_CLAIM_REPLAYED`. Any other value is a store error (`QRPAY_REPLAY_STORE_ERROR`).
+ * Check-and-record must be atomic when several verifiers share the store. `user` is the
+ * pointer given to `qrpay_paycode_verify`, passed through untouched. The callback must
+ * return normally (no `longjmp`, no C++ exception).
+ */
+typedef int32_t (*qrpay_replay_claim)(void *user, uint64_t index, uint64_t step);
+
+/**
+ * The outcome of `qrpay_paycode_verify`.
+ */
+typedef struct {
+  /**
+   * The verdict.
+   */
+  qrpay_paycode_verdict verdict;
+  /**
+   * The token index the code carries (0 when `MALFORMED`).
+   */
+  uint64_t index;
+  /**
+   * The TOTP time step it was made at (`ACCEPTED` only; else 0).
+   */
+  uint64_t step;
+} qrpay_paycode_result;
 
 #ifdef __cplusplus
 extern "C" {
@@ -624,6 +761,283 @@ qrpay_status qrpay_verify_key(const uint8_t *text,
                               uint32_t alg,
                               const uint8_t *key,
                               size_t key_len,
+                              uint8_t *out,
+                              size_t out_cap,
+                              size_t *out_len);
+
+/**
+ * A new handle at `*out_dir` for the directory compiled into the library
+ * (`spec/routing/directory.json`).
+ *
+ * Allocates: the handle (the directory's tables). Free it with `qrpay_directory_free`.
+ *
+ * # Safety
+ * `out_dir` must be valid for one write.
+ */
+qrpay_status qrpay_directory_new_builtin(qrpay_directory **out_dir);
+
+/**
+ * Reads a directory file (format `qrpay-routing/1`, `spec/routing/README.md`) into a new
+ * handle at `*out_dir`. By default the file is **merged over the built-in directory** and
+ * its entries win where both hold a key (as `qrpay route --directory`); the result takes the
+ * file's version. With `QRPAY_FLAG_STANDALONE` the file alone is the directory. Other flag
+ * bits give `QRPAY_INVALID_ARGUMENT`.
+ *
+ * Returns `QRPAY_INVALID_JSON` (not JSON), `QRPAY_DIRECTORY_ERROR` (refused; nothing is
+ * half-loaded), or the pointer statuses.
+ *
+ * Allocates: the handle. Free it with `qrpay_directory_free`.
+ *
+ * # Safety
+ * `json` must be valid for reads of `json_len` bytes; `out_dir` for one write.
+ */
+qrpay_status qrpay_directory_from_json(const uint8_t *json,
+                                       size_t json_len,
+                                       uint32_t flags,
+                                       qrpay_directory **out_dir);
+
+/**
+ * Frees a directory handle. NULL is a no-op. The handle must not be used afterwards, nor
+ * freed twice.
+ *
+ * # Safety
+ * `dir` must be NULL or a live handle from `qrpay_directory_*`, not in use by another
+ * thread.
+ */
+void qrpay_directory_free(qrpay_directory *dir);
+
+/**
+ * Copies the directory's version (e.g. `"2026.11"`, or the merged file's).
+ *
+ * Does not allocate.
+ *
+ * # Safety
+ * `dir` must be a live handle; `out` valid for `out_cap` bytes; `out_len` for one write.
+ */
+qrpay_status qrpay_directory_version(const qrpay_directory *dir,
+                                     uint8_t *out,
+                                     size_t out_cap,
+                                     size_t *out_len);
+
+/**
+ * Routes a payload for a wallet's or acquirer's profile and writes the decision JSON (as
+ * `qrpay route --json` prints it, see `qrpay::routing::decision_to_value`):
+ * `{"chosen": "upi" | null, "reason", "message", "candidates": [...], "unrouted": [...],
+ * "profile", "directory"}`.
+ *
+ * The profile is JSON (`spec/routing/README.md`, "Profiles as JSON"): an object
+ * `{"name": "upi-app", "role": "wallet" | "acquirer", "accept": [{"scheme": "upi",
+ * "countries": ["IN"], "currencies": ["INR"]}, "visa"], "now_ms": 1767225600000}` where only
+ * `accept` is required (an entry is a scheme id or an object; `now_ms` absent = no expiry
+ * check), or a bare array of scheme ids such as `["upi", "visa"]` (a wallet).
+ *
+ * Returns `QRPAY_INVALID_JSON` (the profile is not JSON), `QRPAY_PROFILE_ERROR` (refused),
+ * or the pointer, UTF-8 and buffer statuses. A code that routes nowhere is `QRPAY_OK` with
+ * `"chosen": null` and the reason.
+ *
+ * Allocates (temporarily): the decoded payload, the profile, the decision and its JSON.
+ *
+ * # Safety
+ * `dir` must be a live handle; `text` valid for `text_len` bytes, `profile_json` for
+ * `profile_json_len`; `out` for `out_cap` bytes of writes; `out_len` for one write.
+ */
+qrpay_status qrpay_route(const qrpay_directory *dir,
+                         const uint8_t *text,
+                         size_t text_len,
+                         const uint8_t *profile_json,
+                         size_t profile_json_len,
+                         uint8_t *out,
+                         size_t out_cap,
+                         size_t *out_len);
+
+/**
+ * [`qrpay_route`] with the profile as a list of scheme ids in priority order: `ids[i]`
+ * points to `id_lens[i]` bytes (e.g. `"upi"`), without country or currency limits, named
+ * `"profile"`. `QRPAY_FLAG_ACQUIRER` routes as an acquirer (default: a wallet); other bits
+ * give `QRPAY_INVALID_ARGUMENT`. `now_ms` is the caller's clock in milliseconds since 1970
+ * (UTC) to check expiry, or 0 for no check. An unknown scheme id gives
+ * `QRPAY_PROFILE_ERROR`. `ids` and `id_lens` may be NULL only when `n_ids` is 0.
+ *
+ * Allocates (temporarily): the decoded payload, the profile, the decision and its JSON.
+ *
+ * # Safety
+ * `dir` must be a live handle; `text` valid for `text_len` bytes; `ids` and `id_lens` for
+ * `n_ids` elements, each `ids[i]` for `id_lens[i]` bytes; `out` for `out_cap` bytes of
+ * writes; `out_len` for one write.
+ */
+qrpay_status qrpay_route_schemes(const qrpay_directory *dir,
+                                 const uint8_t *text,
+                                 size_t text_len,
+                                 const uint8_t *const *ids,
+                                 const size_t *id_lens,
+                                 size_t n_ids,
+                                 uint32_t flags,
+                                 uint64_t now_ms,
+                                 uint8_t *out,
+                                 size_t out_cap,
+                                 size_t *out_len);
+
+/**
+ * Writes the one-time payment code (18 or 19 ASCII digits, not NUL-terminated) that device
+ * `index` shows at `unix_time` (seconds): layout prefix + index + TOTP value over the device
+ * `key` (HMAC-SHA-256, 30-second steps, bound to prefix and index; `spec/paycode.md`).
+ *
+ * `layout` is a wallet name of the built-in rules (`"unionpay"`: prefix 62, 19 digits;
+ * `"wechatpay"`, `"alipay"`), or a prefix of your own, 2 to 4 digits (then 19 digits with 8
+ * OTP digits). `key` is at least 16 bytes.
+ *
+ * Returns `QRPAY_PAYCODE_LAYOUT` (unknown wallet, bad prefix), `QRPAY_INVALID_ARGUMENT`
+ * (a key under 16 bytes, an index wider than the layout's index digits), or the pointer,
+ * UTF-8 and buffer statuses. The library's copy of the key is wiped before it returns.
+ *
+ * Allocates (temporarily): the key copy and the code.
+ *
+ * # Safety
+ * `layout` valid for `layout_len` bytes, `key` for `key_len`; `out` for `out_cap` bytes of
+ * writes; `out_len` for one write.
+ */
+qrpay_status qrpay_paycode_generate(const uint8_t *layout,
+                                    size_t layout_len,
+                                    const uint8_t *key,
+                                    size_t key_len,
+                                    uint64_t index,
+                                    uint64_t unix_time,
+                                    uint8_t *out,
+                                    size_t out_cap,
+                                    size_t *out_len);
+
+/**
+ * Verifies a payment code at `unix_time` (seconds) with the device `key` the caller looked
+ * up from the code's index (see `qrpay_paycode_generate` for `layout` and `key`): the layout,
+ * then the one-time value against the time steps from `past` steps before now to `future`
+ * steps after (constant-time compare), then single use through the caller's `claim`
+ * callback (called at most once, only when the value matched; `user` is passed to it).
+ *
+ * Writes `*out_result`: `verdict` (`QRPAY_PAYCODE_ACCEPTED`, `_MISMATCH`, `_EXPIRED`,
+ * `_REPLAYED`, `_MALFORMED`), `index` and, when accepted, `step`. A refused code is
+ * `QRPAY_OK` with its verdict. Returns `QRPAY_REPLAY_STORE_ERROR` when the callback reports
+ * an error (nothing written: do not take the payment), `QRPAY_PAYCODE_LAYOUT`,
+ * `QRPAY_INVALID_ARGUMENT` (a key under 16 bytes), or the pointer and UTF-8 statuses. The
+ * library's copy of the key is wiped before it returns.
+ *
+ * Allocates (temporarily): the key copy and the expected one-time values.
+ *
+ * # Safety
+ * `layout` valid for `layout_len` bytes, `key` for `key_len`, `code` for `code_len`;
+ * `claim` callable as documented at [`qrpay_replay_claim`] with `user`; `out_result` valid
+ * for one write.
+ */
+qrpay_status qrpay_paycode_verify(const uint8_t *layout,
+                                  size_t layout_len,
+                                  const uint8_t *key,
+                                  size_t key_len,
+                                  const uint8_t *code,
+                                  size_t code_len,
+                                  uint64_t unix_time,
+                                  uint32_t past,
+                                  uint32_t future,
+                                  qrpay_replay_claim claim,
+                                  void *user,
+                                  qrpay_paycode_result *out_result);
+
+/**
+ * Encodes a payload as a QR symbol under its format's rules (EMV MPM/CPM in one byte-mode
+ * segment with ECI 26 when a byte is outside 0x20–0x7E; EPC at level M, version 13 at most;
+ * Swiss QR-bill at M, version 25 at most; otherwise level M) and writes its module matrix:
+ * one byte per module, 1 = dark, 0 = light, row-major, top row first. The matrix **includes
+ * a light quiet zone** of `quiet_zone` modules on each side (0 to 64; 4 is the ISO/IEC
+ * 18004 minimum for printing), so `*out_side` = symbol width + 2 × `quiet_zone` modules and
+ * `*out_len` = `*out_side` squared bytes. The Swiss cross of a QR-bill is not in the matrix
+ * (draw it yourself, or use `qrpay_render_svg`).
+ *
+ * Returns `QRPAY_RENDER_TOO_LONG` (the payload does not fit), `QRPAY_INVALID_ARGUMENT`
+ * (`quiet_zone` over 64), `QRPAY_UNSUPPORTED` (built without feature `image`), or the
+ * pointer, UTF-8 and buffer statuses (`QRPAY_BUFFER_TOO_SMALL` writes the bytes needed to
+ * `*out_len` and leaves `*out_side` untouched).
+ *
+ * Allocates (temporarily): the symbol.
+ *
+ * # Safety
+ * `text` valid for `text_len` bytes; `out` for `out_cap` bytes of writes; `out_len` and
+ * `out_side` for one write each.
+ */
+qrpay_status qrpay_render_matrix(const uint8_t *text,
+                                 size_t text_len,
+                                 uint32_t quiet_zone,
+                                 uint8_t *out,
+                                 size_t out_cap,
+                                 size_t *out_len,
+                                 size_t *out_side);
+
+/**
+ * Encodes a payload as [`qrpay_render_matrix`] does and writes an SVG document (UTF-8, not
+ * NUL-terminated): a white square with one black path, `module_px` user units per module,
+ * `quiet_zone` light modules around (0 to 64), the Swiss cross drawn for QR-bill payloads —
+ * the same bytes as `qrpay render --format svg`.
+ *
+ * Returns `QRPAY_RENDER_TOO_LONG`, `QRPAY_RENDER_SIZE` (`module_px` 0, or the image over
+ * 16384 units a side), `QRPAY_INVALID_ARGUMENT` (`quiet_zone` over 64),
+ * `QRPAY_UNSUPPORTED` (built without feature `image`), or the pointer, UTF-8 and buffer
+ * statuses.
+ *
+ * Allocates (temporarily): the symbol and the SVG text.
+ *
+ * # Safety
+ * `text` valid for `text_len` bytes; `out` for `out_cap` bytes of writes; `out_len` for one
+ * write.
+ */
+qrpay_status qrpay_render_svg(const uint8_t *text,
+                              size_t text_len,
+                              uint32_t module_px,
+                              uint32_t quiet_zone,
+                              uint8_t *out,
+                              size_t out_cap,
+                              size_t *out_len);
+
+/**
+ * Scans an 8-bit luma frame (0 black, 255 white): `height` rows, `stride` bytes apart, of
+ * which the first `width` bytes are pixels. Writes the JSON array `qrpay scan --json`
+ * prints for one image (without the final newline): per code found, `payload`, `corners`
+ * (`[[x, y], ...]`, top-left of the symbol first, clockwise), `backend`, then the members of
+ * the inspect JSON of the payload (lenient, masked). No code found is `QRPAY_OK` with `[]`.
+ * Scanning tries the plain frame, then inverted, thresholded and downscaled ones, for at
+ * most about 2 seconds. The backend is rqrr unless the library was built with the cargo
+ * features `rxing` or `quircs` (then those, as the CLI does).
+ *
+ * Returns `QRPAY_SCAN_FRAME` (zero width or height, stride below width, over 16384 px a side
+ * or 64 Mpx), `QRPAY_UNSUPPORTED` (built without feature `image`), or the pointer and buffer
+ * statuses.
+ *
+ * Allocates (temporarily): a copy of the frame and its preprocessed versions, the codes
+ * found and the JSON text.
+ *
+ * # Safety
+ * `luma` valid for reads of `stride × (height − 1) + width` bytes; `out` for `out_cap` bytes
+ * of writes; `out_len` for one write.
+ */
+qrpay_status qrpay_scan_json(const uint8_t *luma,
+                             size_t width,
+                             size_t height,
+                             size_t stride,
+                             uint8_t *out,
+                             size_t out_cap,
+                             size_t *out_len);
+
+/**
+ * Scans a luma frame as [`qrpay_scan_json`] does and writes the payload text of the first
+ * code found (the one the JSON lists first), for callers without a JSON parser. Returns
+ * `QRPAY_NOT_FOUND` when there is none, else as `qrpay_scan_json`. A payload whose bytes
+ * were not UTF-8 has been read as ISO/IEC 8859-1 and is written as UTF-8.
+ *
+ * Allocates (temporarily): as `qrpay_scan_json`, without the JSON.
+ *
+ * # Safety
+ * As [`qrpay_scan_json`].
+ */
+qrpay_status qrpay_scan_first(const uint8_t *luma,
+                              size_t width,
+                              size_t height,
+                              size_t stride,
                               uint8_t *out,
                               size_t out_cap,
                               size_t *out_len);

@@ -11,7 +11,19 @@ Build the library first: ``cargo build -p qrpay-ffi --release``. The library is 
 import ctypes
 import json
 import os
-from ctypes import POINTER, c_bool, c_char_p, c_size_t, c_uint32, c_uint8, c_void_p
+from ctypes import (
+    CFUNCTYPE,
+    POINTER,
+    Structure,
+    c_bool,
+    c_char_p,
+    c_int32,
+    c_size_t,
+    c_uint32,
+    c_uint64,
+    c_uint8,
+    c_void_p,
+)
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _DEFAULT = os.path.join(_HERE, "..", "..", "target", "release", "libqrpay.so")
@@ -28,12 +40,33 @@ NOT_FOUND = 200
 NOT_MPM = 201
 INVALID_JSON = 300
 BUILD_ERROR = 301
+SIGN_ERROR = 302
+TRUST_ERROR = 303
+DIRECTORY_ERROR = 400
+PROFILE_ERROR = 401
+PAYCODE_LAYOUT = 500
+REPLAY_STORE_ERROR = 501
+RENDER_TOO_LONG = 600
+RENDER_SIZE = 601
+SCAN_FRAME = 700
 PANIC = 900
+UNSUPPORTED = 901
 
 FLAG_STRICT = 1
 FLAG_REVEAL = 2
 FLAG_PREFER_CONFIGURED = 4
 FLAG_EXACT_AID = 8
+FLAG_ACQUIRER = 16
+FLAG_STANDALONE = 32
+
+SIGN_ED25519 = 1
+SIGN_HMAC = 2
+
+CLAIM_FIRST_USE = 0
+CLAIM_REPLAYED = 1
+
+# qrpay_paycode_verdict
+PAYCODE_VERDICTS = {0: "accepted", 1: "mismatch", 2: "expired", 3: "replayed", 4: "malformed"}
 
 _u8p = POINTER(c_uint8)
 _OUT = [_u8p, c_size_t, POINTER(c_size_t)]
@@ -62,6 +95,42 @@ _mpm_get = _sig("qrpay_mpm_get", [c_void_p, c_uint32] + _OUT)
 _mpm_get_sub = _sig("qrpay_mpm_get_sub", [c_void_p, c_uint32, c_uint32] + _OUT)
 _mpm_is_intact = _sig("qrpay_mpm_is_intact", [c_void_p, POINTER(c_bool)])
 _mpm_is_valid = _sig("qrpay_mpm_is_valid", [c_void_p, POINTER(c_bool)])
+_sign = _sig("qrpay_sign", [_u8p, c_size_t, c_uint32, _u8p, c_size_t, _u8p, c_size_t] + _OUT)
+_verify = _sig("qrpay_verify", [_u8p, c_size_t, _u8p, c_size_t, c_uint64] + _OUT)
+_verify_key = _sig("qrpay_verify_key", [_u8p, c_size_t, c_uint32, _u8p, c_size_t] + _OUT)
+_dir_builtin = _sig("qrpay_directory_new_builtin", [POINTER(c_void_p)])
+_dir_from_json = _sig("qrpay_directory_from_json", [_u8p, c_size_t, c_uint32, POINTER(c_void_p)])
+_dir_free = _sig("qrpay_directory_free", [c_void_p], None)
+_dir_version = _sig("qrpay_directory_version", [c_void_p] + _OUT)
+_route = _sig("qrpay_route", [c_void_p, _u8p, c_size_t, _u8p, c_size_t] + _OUT)
+_route_schemes = _sig(
+    "qrpay_route_schemes",
+    [c_void_p, _u8p, c_size_t, POINTER(_u8p), POINTER(c_size_t), c_size_t, c_uint32, c_uint64]
+    + _OUT,
+)
+
+# typedef int32_t (*qrpay_replay_claim)(void *user, uint64_t index, uint64_t step);
+CLAIM = CFUNCTYPE(c_int32, c_void_p, c_uint64, c_uint64)
+
+
+class _PaycodeResult(Structure):
+    _fields_ = [("verdict", c_uint32), ("index", c_uint64), ("step", c_uint64)]
+
+
+_paycode_generate = _sig(
+    "qrpay_paycode_generate", [_u8p, c_size_t, _u8p, c_size_t, c_uint64, c_uint64] + _OUT
+)
+_paycode_verify = _sig(
+    "qrpay_paycode_verify",
+    [_u8p, c_size_t, _u8p, c_size_t, _u8p, c_size_t, c_uint64, c_uint32, c_uint32, CLAIM, c_void_p,
+     POINTER(_PaycodeResult)],
+)
+_render_matrix = _sig(
+    "qrpay_render_matrix", [_u8p, c_size_t, c_uint32] + _OUT + [POINTER(c_size_t)]
+)
+_render_svg = _sig("qrpay_render_svg", [_u8p, c_size_t, c_uint32, c_uint32] + _OUT)
+_scan_json = _sig("qrpay_scan_json", [_u8p, c_size_t, c_size_t, c_size_t] + _OUT)
+_scan_first = _sig("qrpay_scan_first", [_u8p, c_size_t, c_size_t, c_size_t] + _OUT)
 
 
 class Error(Exception):
@@ -76,6 +145,15 @@ class Error(Exception):
 def _bytes(data):
     b = data.encode() if isinstance(data, str) else bytes(data)
     return (c_uint8 * max(len(b), 1)).from_buffer_copy(b or b"\0"), len(b)
+
+
+def _byte_list(items):
+    """Parallel (pointers, lengths, arrays) for a list of byte strings; keep `arrays` alive."""
+    raw = [i.encode() if isinstance(i, str) else bytes(i) for i in items]
+    arrays = [(c_uint8 * max(len(a), 1)).from_buffer_copy(a or b"\0") for a in raw]
+    ptrs = (_u8p * max(len(raw), 1))(*[ctypes.cast(a, _u8p) for a in arrays])
+    lens = (c_size_t * max(len(raw), 1))(*[len(a) for a in raw])
+    return ptrs, lens, len(raw), arrays
 
 
 def _call_out(fn, *args):
@@ -132,16 +210,165 @@ def build_mpm(description):
 def cpm_select(text, aids, prefer_configured=False, exact=False, reveal=False):
     """POI application selection; `aids` are bytes or hex strings. Returns a dict."""
     raw = [bytes.fromhex(a) if isinstance(a, str) else bytes(a) for a in aids]
-    arrays = [(c_uint8 * max(len(a), 1)).from_buffer_copy(a or b"\0") for a in raw]
-    ptrs = (_u8p * max(len(raw), 1))(*[ctypes.cast(a, _u8p) for a in arrays])
-    lens = (c_size_t * max(len(raw), 1))(*[len(a) for a in raw])
+    ptrs, lens, count, _keep = _byte_list(raw)
     flags = (
         (FLAG_PREFER_CONFIGURED if prefer_configured else 0)
         | (FLAG_EXACT_AID if exact else 0)
         | (FLAG_REVEAL if reveal else 0)
     )
     buf, n = _bytes(text)
-    return json.loads(_call_out(_select, buf, n, ptrs, lens, len(raw), flags))
+    return json.loads(_call_out(_select, buf, n, ptrs, lens, count, flags))
+
+
+def sign(text, key, key_id, alg=SIGN_ED25519):
+    """The payload signed (spec/signing.md): `key` is the Ed25519 seed (32 bytes) or the HMAC
+    secret (at least 16 bytes)."""
+    t, tn = _bytes(text)
+    k, kn = _bytes(key)
+    i, iN = _bytes(key_id)
+    return _call_out(_sign, t, tn, alg, k, kn, i, iN).decode()
+
+
+def verify(text, trust_json, now):
+    """The signature status (dict) against a trust list (JSON text or bytes) at Unix time now."""
+    t, tn = _bytes(text)
+    j, jn = _bytes(trust_json)
+    return json.loads(_call_out(_verify, t, tn, j, jn, now))
+
+
+def verify_key(text, key, alg=SIGN_ED25519):
+    """The signature status (dict) against one key (Ed25519 public key, or HMAC secret)."""
+    t, tn = _bytes(text)
+    k, kn = _bytes(key)
+    return json.loads(_call_out(_verify_key, t, tn, alg, k, kn))
+
+
+class Directory:
+    """A routing directory (the qrpay_directory handle): the built-in one, or a directory file
+    (JSON text or bytes) merged over it (`standalone=True`: the file alone)."""
+
+    _h = None
+
+    def __init__(self, file_json=None, standalone=False):
+        h = c_void_p()
+        if file_json is None:
+            s = _dir_builtin(ctypes.byref(h))
+        else:
+            buf, n = _bytes(file_json)
+            s = _dir_from_json(buf, n, FLAG_STANDALONE if standalone else 0, ctypes.byref(h))
+        if s != OK:
+            raise Error(s)
+        self._h = h
+
+    def close(self):
+        if self._h:
+            _dir_free(self._h)
+            self._h = None
+
+    __del__ = close
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @property
+    def version(self):
+        return _call_out(_dir_version, self._h).decode()
+
+    def route(self, text, profile):
+        """The routing decision (dict). `profile` is a dict or JSON text ("Profiles as JSON"
+        in spec/routing/README.md), or a list of scheme ids (a wallet)."""
+        p = profile if isinstance(profile, (str, bytes)) else json.dumps(profile)
+        t, tn = _bytes(text)
+        b, bn = _bytes(p)
+        return json.loads(_call_out(_route, self._h, t, tn, b, bn))
+
+    def route_schemes(self, text, schemes, acquirer=False, now_ms=0):
+        """The decision for a profile given as scheme ids, through qrpay_route_schemes."""
+        ptrs, lens, count, _keep = _byte_list(schemes)
+        t, tn = _bytes(text)
+        flags = FLAG_ACQUIRER if acquirer else 0
+        return json.loads(
+            _call_out(_route_schemes, self._h, t, tn, ptrs, lens, count, flags, now_ms)
+        )
+
+
+def paycode_generate(layout, key, index, unix_time):
+    """The one-time payment code of device `index` (layout: a wallet name or a 2-4 digit
+    prefix; key: at least 16 bytes)."""
+    lb, ln = _bytes(layout)
+    k, kn = _bytes(key)
+    return _call_out(_paycode_generate, lb, ln, k, kn, index, unix_time).decode()
+
+
+def paycode_verify(layout, key, code, unix_time, claim, past=1, future=0):
+    """Verifies a payment code. `claim(index, step)` is the replay store: return
+    CLAIM_FIRST_USE after recording, CLAIM_REPLAYED when used before, anything else for an
+    error (which raises Error(REPLAY_STORE_ERROR)). Returns (verdict, index, step), the verdict
+    one of PAYCODE_VERDICTS' names."""
+    failure = []
+
+    def trampoline(_user, index, step):
+        try:
+            return int(claim(index, step))
+        except Exception as e:  # noqa: BLE001 - an exception must not cross the C frame
+            failure.append(e)
+            return -1
+
+    cb = CLAIM(trampoline)
+    lb, ln = _bytes(layout)
+    k, kn = _bytes(key)
+    c, cn = _bytes(code)
+    r = _PaycodeResult()
+    s = _paycode_verify(lb, ln, k, kn, c, cn, unix_time, past, future, cb, None, ctypes.byref(r))
+    if failure:
+        raise failure[0]
+    if s != OK:
+        raise Error(s)
+    return PAYCODE_VERDICTS[r.verdict], r.index, r.step
+
+
+def render_matrix(text, quiet_zone=4):
+    """The module matrix as a list of rows of 0/1 (1 = dark), quiet zone included."""
+    buf, n = _bytes(text)
+    side = c_size_t(0)
+    flat = _call_out(lambda *a: _render_matrix(*a, ctypes.byref(side)), buf, n, quiet_zone)
+    w = side.value
+    return [list(flat[y * w : (y + 1) * w]) for y in range(w)]
+
+
+def render_svg(text, module_px=8, quiet_zone=4):
+    """An SVG document (str)."""
+    buf, n = _bytes(text)
+    return _call_out(_render_svg, buf, n, module_px, quiet_zone).decode()
+
+
+def _frame(luma, width, height, stride):
+    b = bytes(luma)
+    stride = width if stride is None else stride
+    need = stride * (height - 1) + width if width and height else 0
+    if len(b) < need:
+        raise ValueError(f"the frame needs {need} bytes, got {len(b)}")
+    return (c_uint8 * max(len(b), 1)).from_buffer_copy(b or b"\0"), stride
+
+
+def scan(luma, width, height, stride=None):
+    """Every code in an 8-bit luma frame (bytes), as the list `qrpay scan --json` prints."""
+    buf, stride = _frame(luma, width, height, stride)
+    return json.loads(_call_out(_scan_json, buf, width, height, stride))
+
+
+def scan_first(luma, width, height, stride=None):
+    """The payload text of the first code in the frame, or None."""
+    buf, stride = _frame(luma, width, height, stride)
+    try:
+        return _call_out(_scan_first, buf, width, height, stride).decode()
+    except Error as e:
+        if e.status == NOT_FOUND:
+            return None
+        raise
 
 
 class Mpm:

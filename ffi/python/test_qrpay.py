@@ -93,3 +93,167 @@ def test_every_lenient_vector_kind():
                         assert d["verdict"] == v["expect"]["verdict"], v["name"]
                     n += 1
     assert n > 0
+
+
+# The issue's routes for a Bharat QR code of the corpus (Razorpay's dynamic example).
+BHARAT = (
+    "000201010212021643926300000000850415540461000000008061661005900000000890827YESB0CMSNOC22233300"
+    "4882700126430010A0000005240117razorpaybqr@icici02041.1027350010A0000005240117RZPGT8ildsFTgS5Sp"
+    "52047531530335654041.105802IN5906zxcbmn6005Delhi610611008562300514GT8ildsFTgS5Sp070838R0045063"
+    "04B6A9"
+)
+
+
+def _corpus(label):
+    with open(os.path.join(ROOT, "spec", "corpus", "payloads.jsonl"), encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f if line.strip()]
+    return [r["payload"] for r in rows if (r.get("scheme") or "").startswith(label)]
+
+
+def test_route_bharat_qr():
+    codes = _corpus("IN Bharat QR")
+    assert BHARAT in codes and len(codes) == 2
+    with qrpay.Directory() as d:
+        assert d.version
+        for c in codes:
+            upi = d.route(c, ["upi"])
+            assert (upi["chosen"], upi["reason"]) == ("upi", "only-accepted")
+            assert upi["candidates"][0]["identifier"] == "A000000524"
+            assert d.route(c, {"name": "v", "accept": [{"scheme": "visa"}]})["chosen"] == "visa"
+            assert d.route_schemes(c, ["visa", "upi"])["chosen"] == "visa"
+            assert d.route_schemes(c, ["upi"], acquirer=True)["reason"] == "wrong-presentment"
+        with pytest.raises(qrpay.Error) as e:
+            d.route(BHARAT, ["zelle"])
+        assert e.value.status == qrpay.PROFILE_ERROR
+        with pytest.raises(qrpay.Error) as e:
+            d.route(BHARAT, "[upi")
+        assert e.value.status == qrpay.INVALID_JSON
+
+
+def test_directory_file():
+    mine = {
+        "format": "qrpay-routing/1", "version": "mine-1", "effective": "2026-01-01",
+        "entries": [{"kind": "guid", "keys": ["com.example.pay"], "scheme": "pix",
+                     "network": "example", "countries": ["BR"], "currencies": ["BRL"],
+                     "clearing": "pix-spi", "source": "test"}],
+    }
+    with qrpay.Directory(json.dumps(mine)) as merged, \
+            qrpay.Directory(json.dumps(mine), standalone=True) as alone:
+        assert merged.version == "mine-1"
+        assert merged.route(BHARAT, ["upi"])["chosen"] == "upi"
+        assert alone.route(BHARAT, ["upi"])["chosen"] is None
+    with pytest.raises(qrpay.Error) as e:
+        qrpay.Directory('{"format": "x"}')
+    assert e.value.status == qrpay.DIRECTORY_ERROR
+
+
+def _otp(key, step, extra, digits=8):
+    """RFC 4226 truncation of HMAC-SHA-256(step || extra), computed here independently."""
+    import hashlib
+    import hmac
+    import struct
+
+    h = hmac.new(key, struct.pack(">Q", step) + extra, hashlib.sha256).digest()
+    o = h[-1] & 15
+    return str((struct.unpack(">I", h[o:o + 4])[0] & 0x7FFFFFFF) % 10**digits).zfill(digits)
+
+
+def test_paycode_generate_verify_replay():
+    key, t = b"\x42" * 32, 1_700_000_000
+    code = qrpay.paycode_generate("unionpay", key, 123456, t)
+    assert code == "62" + "000123456" + _otp(key, t // 30, b"62000123456")
+    assert qrpay.inspect(code)["kind"] == "paycode"
+    used = {}
+
+    def claim(index, step):
+        if used.get(index, -1) >= step:
+            return qrpay.CLAIM_REPLAYED
+        used[index] = step
+        return qrpay.CLAIM_FIRST_USE
+
+    assert qrpay.paycode_verify("unionpay", key, code, t + 5, claim) == ("accepted", 123456, t // 30)
+    assert qrpay.paycode_verify("unionpay", key, code, t + 6, claim)[0] == "replayed"
+    assert qrpay.paycode_verify("unionpay", key, code, t + 150, claim)[0] == "expired"
+    assert qrpay.paycode_verify("unionpay", key, code[:-1] + "x", t, claim)[0] == "malformed"
+    with pytest.raises(qrpay.Error) as e:
+        qrpay.paycode_verify("unionpay", key, code, t, lambda i, s: 7)
+    assert e.value.status == qrpay.REPLAY_STORE_ERROR
+    with pytest.raises(ZeroDivisionError):
+        qrpay.paycode_verify("unionpay", key, code, t, lambda i, s: 1 / 0)
+    with pytest.raises(qrpay.Error) as e:
+        qrpay.paycode_generate("zelle", key, 1, t)
+    assert e.value.status == qrpay.PAYCODE_LAYOUT
+    with pytest.raises(qrpay.Error) as e:
+        qrpay.paycode_generate("unionpay", key[:15], 1, t)
+    assert e.value.status == qrpay.INVALID_ARGUMENT
+
+
+def test_render_scan_round_trip():
+    m = qrpay.render_matrix(CN, quiet_zone=4)
+    side = len(m)
+    # 260 bytes in byte mode with ECI at level M: version 12 (65 modules) + 2 x 4 quiet zone.
+    assert side == 73 and all(len(r) == side for r in m)
+    assert not any(m[y][x] for y in range(side) for x in range(side) if min(x, y, side - 1 - x, side - 1 - y) < 4)
+    px = 3
+    luma = bytes(
+        0 if m[y // px][x // px] else 255 for y in range(side * px) for x in range(side * px)
+    )
+    found = qrpay.scan(luma, side * px, side * px)
+    assert len(found) == 1
+    assert found[0]["payload"] == CN and found[0]["kind"] == "emv-mpm" and found[0]["verdict"] == "intact"
+    assert qrpay.scan_first(luma, side * px, side * px) == CN
+    assert qrpay.scan(b"\xff" * 64 * 64, 64, 64) == []
+    assert qrpay.scan_first(b"\xff" * 64 * 64, 64, 64) is None
+    with pytest.raises(qrpay.Error) as e:
+        qrpay.scan(b"\xff" * 64, 8, 8, stride=4)
+    assert e.value.status == qrpay.SCAN_FRAME
+    svg = qrpay.render_svg(CN, module_px=2, quiet_zone=4)
+    assert svg.startswith("<?xml") and 'viewBox="0 0 73 73"' in svg and 'width="146"' in svg
+    with pytest.raises(qrpay.Error) as e:
+        qrpay.render_svg(CN, module_px=0)
+    assert e.value.status == qrpay.RENDER_SIZE
+    with pytest.raises(qrpay.Error) as e:
+        qrpay.render_matrix("A" * 3500)
+    assert e.value.status == qrpay.RENDER_TOO_LONG
+
+
+def test_sign_and_verify():
+    """spec/signing/vectors.json through the binding: each signed vector verifies as expected
+    against spec/routing/trust.json, and signing its unsigned payload with the vector's key
+    gives exactly the signed one."""
+    with open(os.path.join(ROOT, "spec", "signing", "vectors.json"), encoding="utf-8") as f:
+        v = json.load(f)
+    with open(os.path.join(ROOT, "spec", "routing", "trust.json"), "rb") as f:
+        trust = f.read()
+    ed, hm = v["keys"]["ed25519"], v["keys"]["hmac-sha256-128"]
+    signed_again = 0
+    for t in v["vectors"]:
+        st = qrpay.verify(t["signed"], trust, 1_800_000_000)
+        if t.get("algorithm") == "hmac-sha256-128":
+            assert st["status"] == "signed-unknown-key"  # a trust list has no HMAC secret
+        else:
+            assert st["status"] == t["expect"], t["name"]
+        if not t.get("unsigned"):
+            continue
+        if t["algorithm"] == "ed25519":
+            alg, key, kid = qrpay.SIGN_ED25519, bytes.fromhex(ed["seed_hex"]), ed["key_id"]
+            vkey = bytes.fromhex(ed["public_key_hex"])
+        else:
+            alg, key, kid = qrpay.SIGN_HMAC, bytes.fromhex(hm["key_hex"]), hm["key_id"]
+            vkey = key
+        assert qrpay.sign(t["unsigned"], key, kid, alg=alg) == t["signed"], t["name"]
+        assert qrpay.verify_key(t["signed"], vkey, alg=alg)["status"] == "signed-valid"
+        signed_again += 1
+    assert signed_again > 0
+    # A changed key fails; an unsigned payload says so.
+    secret = bytes.fromhex(hm["key_hex"])
+    signed = qrpay.sign(CN, secret, "k1", alg=qrpay.SIGN_HMAC)
+    assert qrpay.inspect(signed)["verdict"] == "intact"
+    assert qrpay.verify_key(signed, bytes(32), alg=qrpay.SIGN_HMAC)["status"] == "signed-invalid"
+    assert qrpay.verify_key(CN, secret, alg=qrpay.SIGN_HMAC)["status"] == "unsigned"
+    with pytest.raises(qrpay.Error) as e:
+        qrpay.sign(CN, b"short", "k1", alg=qrpay.SIGN_HMAC)
+    assert e.value.status == qrpay.INVALID_ARGUMENT
+    with pytest.raises(qrpay.Error) as e:
+        qrpay.verify(CN, b"{}", 0)
+    assert e.value.status == qrpay.TRUST_ERROR

@@ -10,7 +10,10 @@
 //!   `out` may be NULL when `out_cap` is 0 (to ask for the size).
 //! - Every pointer is checked: NULL gives `QRPAY_NULL_POINTER`.
 //! - Each entry point catches panics (`QRPAY_PANIC`); the core is written never to panic.
-//! - Opaque handles come from `_parse`/`_new` and go back through `_free` (NULL-tolerant).
+//! - Opaque handles (`qrpay_mpm`, `qrpay_directory`) come from `_parse`, `_new_*` or
+//!   `_from_json` and go back through `_free` (NULL-tolerant).
+//! - Parts may be compiled out (cargo feature `image`: rendering and scanning); their functions
+//!   stay declared and return `QRPAY_UNSUPPORTED`.
 //! - Each function's documentation says whether it allocates (on the Rust heap, freed before
 //!   it returns unless a handle is made).
 //! - Everything is reentrant: no global state. A handle may be read from several threads at
@@ -32,8 +35,8 @@ use qrpay_core::json::JsonOptions;
 use qrpay_core::{Issue, Mode};
 
 /// Result of every fallible call. The numbers are fixed and never reused: 1xx argument
-/// errors, 2xx lookups, 3xx building, 9xx internal. Reserved for later parts of the API:
-/// 4xx routing, 5xx paycodes, 6xx rendering, 7xx scanning.
+/// errors, 2xx lookups, 3xx building and signing, 4xx routing, 5xx payment codes, 6xx
+/// rendering, 7xx scanning, 9xx the library itself (a bug, or a part compiled out).
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum qrpay_status {
@@ -63,8 +66,30 @@ pub enum qrpay_status {
     QRPAY_SIGN_ERROR = 302,
     /// The trust list was refused (not the format of spec/signing.md, or an unusable entry).
     QRPAY_TRUST_ERROR = 303,
+    /// The routing directory was refused (not the format of `spec/routing/README.md`, a bad
+    /// entry, or a key that conflicts with the built-in directory). Nothing is half-loaded.
+    QRPAY_DIRECTORY_ERROR = 400,
+    /// The routing profile was refused (not the JSON of `spec/routing/README.md`, "Profiles
+    /// as JSON", an unknown scheme id or role).
+    QRPAY_PROFILE_ERROR = 401,
+    /// The payment-code layout was refused: an unknown wallet, or a prefix that is not 2 to 4
+    /// digits.
+    QRPAY_PAYCODE_LAYOUT = 500,
+    /// The replay-store callback reported an error: the code was not accepted.
+    QRPAY_REPLAY_STORE_ERROR = 501,
+    /// The payload does not fit in a QR symbol under its format's rules (e.g. an EPC payload
+    /// above version 13).
+    QRPAY_RENDER_TOO_LONG = 600,
+    /// The image size asked for is out of range (0 px per module, or over 16384 px a side).
+    QRPAY_RENDER_SIZE = 601,
+    /// The frame was refused: zero width or height, a stride below the width, or over the
+    /// size limits (16384 px a side, 64 Mpx).
+    QRPAY_SCAN_FRAME = 700,
     /// A bug: the library panicked. Nothing was written.
     QRPAY_PANIC = 900,
+    /// This build of the library leaves the function out (e.g. rendering and scanning without
+    /// the cargo feature `image`). Nothing was written.
+    QRPAY_UNSUPPORTED = 901,
 }
 
 use qrpay_status::*;
@@ -78,6 +103,13 @@ pub const QRPAY_FLAG_REVEAL: u32 = 2;
 pub const QRPAY_FLAG_PREFER_CONFIGURED: u32 = 4;
 /// Flag (`qrpay_cpm_select`): an AID must match exactly (default: partial selection allowed).
 pub const QRPAY_FLAG_EXACT_AID: u32 = 8;
+
+/// Flag (`qrpay_route_schemes`): route as an acquirer or terminal reading consumer-presented
+/// codes (default: a wallet reading merchant-presented ones).
+pub const QRPAY_FLAG_ACQUIRER: u32 = 16;
+/// Flag (`qrpay_directory_from_json`): the directory file alone (default: merged over the
+/// built-in directory, its entries winning).
+pub const QRPAY_FLAG_STANDALONE: u32 = 32;
 
 /// Signature algorithm (`qrpay_sign`, `qrpay_verify_key`): Ed25519 (RFC 8032).
 pub const QRPAY_SIGN_ED25519: u32 = 1;
@@ -241,7 +273,15 @@ pub extern "C" fn qrpay_status_message(status: u32) -> *const c_char {
         301 => c"the payload description was refused",
         302 => c"the payload cannot be signed",
         303 => c"the trust list was refused",
+        400 => c"the routing directory was refused",
+        401 => c"the routing profile was refused",
+        500 => c"the payment-code layout was refused",
+        501 => c"the replay store reported an error; the code was not accepted",
+        600 => c"the payload does not fit in a QR symbol",
+        601 => c"the image size is out of range",
+        700 => c"the frame was refused (empty, stride below width, or too large)",
         900 => c"internal error: the library panicked",
+        901 => c"this build of the library leaves the function out",
         _ => c"unknown status",
     };
     s.as_ptr()
@@ -966,23 +1006,8 @@ pub unsafe extern "C" fn qrpay_cpm_select(
         check_out(out, out_cap, out_len)?;
         // SAFETY: forwarded contract.
         let t = unsafe { utf8(text, text_len) }?;
-        let mut list: Vec<&[u8]> = Vec::new();
-        if n_aids > 0 {
-            if n_aids > isize::MAX as usize / core::mem::size_of::<usize>() {
-                return Err(QRPAY_INVALID_ARGUMENT);
-            }
-            if aids.is_null() || aid_lens.is_null() {
-                return Err(QRPAY_NULL_POINTER);
-            }
-            // SAFETY: non-NULL, n_aids elements readable per the contract, size bounded.
-            let ptrs = unsafe { core::slice::from_raw_parts(aids, n_aids) };
-            // SAFETY: as above.
-            let lens = unsafe { core::slice::from_raw_parts(aid_lens, n_aids) };
-            for (&p, &n) in ptrs.iter().zip(lens) {
-                // SAFETY: each aids[i] is valid for aid_lens[i] bytes per the contract.
-                list.push(unsafe { bytes(p, n) }?);
-            }
-        }
+        // SAFETY: forwarded contract.
+        let list = unsafe { byte_list(aids, aid_lens, n_aids) }?;
         let config = qrpay_core::cpm::TerminalConfig {
             aids: &list,
             partial_selection: flags & QRPAY_FLAG_EXACT_AID == 0,
@@ -1154,6 +1179,781 @@ pub unsafe extern "C" fn qrpay_verify_key(
         let json = sign::status_json(&sign::verify(t, &store, 0)).to_string();
         // SAFETY: forwarded contract; checked above.
         unsafe { put(json.as_bytes(), out, out_cap, out_len) }
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Routing (spec/routing/README.md)
+
+/// A routing directory (opaque): identifiers to networks, with the router over it. Made by
+/// `qrpay_directory_new_builtin` or `qrpay_directory_from_json`, freed by
+/// `qrpay_directory_free`. Immutable: several threads may route with one handle at once.
+pub struct qrpay_directory {
+    router: qrpay_core::routing::Router,
+}
+
+/// Hands a new directory handle to the caller.
+///
+/// # Safety
+/// `out` must be non-NULL and valid for one write.
+unsafe fn give_directory(out: *mut *mut qrpay_directory, dir: qrpay_core::routing::Directory) {
+    let h = Box::new(qrpay_directory {
+        router: qrpay_core::routing::Router::new(dir),
+    });
+    // SAFETY: checked non-NULL by the callers; the caller promises it is writable.
+    unsafe { out.write(Box::into_raw(h)) };
+}
+
+/// Borrows a directory handle.
+///
+/// # Safety
+/// `h` must be NULL or a live handle from `qrpay_directory_*`.
+unsafe fn directory<'a>(h: *const qrpay_directory) -> Result<&'a qrpay_directory, qrpay_status> {
+    // SAFETY: forwarded contract; `as_ref` handles NULL.
+    unsafe { h.as_ref() }.ok_or(QRPAY_NULL_POINTER)
+}
+
+/// Whether `b` is JSON at all (to tell `QRPAY_INVALID_JSON` from a refused shape).
+fn is_json(b: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(b).is_ok()
+}
+
+/// A new handle at `*out_dir` for the directory compiled into the library
+/// (`spec/routing/directory.json`).
+///
+/// Allocates: the handle (the directory's tables). Free it with `qrpay_directory_free`.
+///
+/// # Safety
+/// `out_dir` must be valid for one write.
+#[no_mangle]
+pub unsafe extern "C" fn qrpay_directory_new_builtin(
+    out_dir: *mut *mut qrpay_directory,
+) -> qrpay_status {
+    boundary(|| {
+        if out_dir.is_null() {
+            return Err(QRPAY_NULL_POINTER);
+        }
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { give_directory(out_dir, qrpay_core::routing::Directory::builtin()) };
+        Ok(())
+    })
+}
+
+/// Reads a directory file (format `qrpay-routing/1`, `spec/routing/README.md`) into a new
+/// handle at `*out_dir`. By default the file is **merged over the built-in directory** and
+/// its entries win where both hold a key (as `qrpay route --directory`); the result takes the
+/// file's version. With `QRPAY_FLAG_STANDALONE` the file alone is the directory. Other flag
+/// bits give `QRPAY_INVALID_ARGUMENT`.
+///
+/// Returns `QRPAY_INVALID_JSON` (not JSON), `QRPAY_DIRECTORY_ERROR` (refused; nothing is
+/// half-loaded), or the pointer statuses.
+///
+/// Allocates: the handle. Free it with `qrpay_directory_free`.
+///
+/// # Safety
+/// `json` must be valid for reads of `json_len` bytes; `out_dir` for one write.
+#[no_mangle]
+pub unsafe extern "C" fn qrpay_directory_from_json(
+    json: *const u8,
+    json_len: usize,
+    flags: u32,
+    out_dir: *mut *mut qrpay_directory,
+) -> qrpay_status {
+    use qrpay_core::routing::{Directory, Merge};
+    boundary(|| {
+        flags_in(flags, QRPAY_FLAG_STANDALONE)?;
+        if out_dir.is_null() {
+            return Err(QRPAY_NULL_POINTER);
+        }
+        // SAFETY: forwarded contract.
+        let j = unsafe { bytes(json, json_len) }?;
+        if !is_json(j) {
+            return Err(QRPAY_INVALID_JSON);
+        }
+        let mine = Directory::from_json(j).map_err(|_| QRPAY_DIRECTORY_ERROR)?;
+        let dir = if flags & QRPAY_FLAG_STANDALONE != 0 {
+            mine
+        } else {
+            Directory::builtin()
+                .merge(&mine, Merge::Override)
+                .map_err(|_| QRPAY_DIRECTORY_ERROR)?
+        };
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { give_directory(out_dir, dir) };
+        Ok(())
+    })
+}
+
+/// Frees a directory handle. NULL is a no-op. The handle must not be used afterwards, nor
+/// freed twice.
+///
+/// # Safety
+/// `dir` must be NULL or a live handle from `qrpay_directory_*`, not in use by another
+/// thread.
+#[no_mangle]
+pub unsafe extern "C" fn qrpay_directory_free(dir: *mut qrpay_directory) {
+    if dir.is_null() {
+        return;
+    }
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: the pointer came from Box::into_raw in give_directory and is freed once,
+        // per the caller's contract.
+        drop(unsafe { Box::from_raw(dir) });
+    }));
+}
+
+/// Copies the directory's version (e.g. `"2026.11"`, or the merged file's).
+///
+/// Does not allocate.
+///
+/// # Safety
+/// `dir` must be a live handle; `out` valid for `out_cap` bytes; `out_len` for one write.
+#[no_mangle]
+pub unsafe extern "C" fn qrpay_directory_version(
+    dir: *const qrpay_directory,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> qrpay_status {
+    boundary(|| {
+        // SAFETY: forwarded contract.
+        let d = unsafe { directory(dir) }?;
+        check_out(out, out_cap, out_len)?;
+        let v = d.router.directory().version();
+        // SAFETY: forwarded contract; checked above.
+        unsafe { put(v.as_bytes(), out, out_cap, out_len) }
+    })
+}
+
+/// Routes a payload for a wallet's or acquirer's profile and writes the decision JSON (as
+/// `qrpay route --json` prints it, see `qrpay::routing::decision_to_value`):
+/// `{"chosen": "upi" | null, "reason", "message", "candidates": [...], "unrouted": [...],
+/// "profile", "directory"}`.
+///
+/// The profile is JSON (`spec/routing/README.md`, "Profiles as JSON"): an object
+/// `{"name": "upi-app", "role": "wallet" | "acquirer", "accept": [{"scheme": "upi",
+/// "countries": ["IN"], "currencies": ["INR"]}, "visa"], "now_ms": 1767225600000}` where only
+/// `accept` is required (an entry is a scheme id or an object; `now_ms` absent = no expiry
+/// check), or a bare array of scheme ids such as `["upi", "visa"]` (a wallet).
+///
+/// Returns `QRPAY_INVALID_JSON` (the profile is not JSON), `QRPAY_PROFILE_ERROR` (refused),
+/// or the pointer, UTF-8 and buffer statuses. A code that routes nowhere is `QRPAY_OK` with
+/// `"chosen": null` and the reason.
+///
+/// Allocates (temporarily): the decoded payload, the profile, the decision and its JSON.
+///
+/// # Safety
+/// `dir` must be a live handle; `text` valid for `text_len` bytes, `profile_json` for
+/// `profile_json_len`; `out` for `out_cap` bytes of writes; `out_len` for one write.
+#[no_mangle]
+pub unsafe extern "C" fn qrpay_route(
+    dir: *const qrpay_directory,
+    text: *const u8,
+    text_len: usize,
+    profile_json: *const u8,
+    profile_json_len: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> qrpay_status {
+    use qrpay_core::routing::{Profile, ProfileError};
+    boundary(|| {
+        // SAFETY: forwarded contract.
+        let d = unsafe { directory(dir) }?;
+        check_out(out, out_cap, out_len)?;
+        // SAFETY: forwarded contract.
+        let t = unsafe { utf8(text, text_len) }?;
+        // SAFETY: forwarded contract.
+        let pj = unsafe { bytes(profile_json, profile_json_len) }?;
+        let profile = Profile::from_json(pj).map_err(|e| match e {
+            ProfileError::Json(_) => QRPAY_INVALID_JSON,
+            _ => QRPAY_PROFILE_ERROR,
+        })?;
+        let decision = d.router.route(&qrpay_core::decode(t), &profile);
+        let json = qrpay_core::routing::decision_to_string(&decision);
+        // SAFETY: forwarded contract; checked above.
+        unsafe { put(json.as_bytes(), out, out_cap, out_len) }
+    })
+}
+
+/// [`qrpay_route`] with the profile as a list of scheme ids in priority order: `ids[i]`
+/// points to `id_lens[i]` bytes (e.g. `"upi"`), without country or currency limits, named
+/// `"profile"`. `QRPAY_FLAG_ACQUIRER` routes as an acquirer (default: a wallet); other bits
+/// give `QRPAY_INVALID_ARGUMENT`. `now_ms` is the caller's clock in milliseconds since 1970
+/// (UTC) to check expiry, or 0 for no check. An unknown scheme id gives
+/// `QRPAY_PROFILE_ERROR`. `ids` and `id_lens` may be NULL only when `n_ids` is 0.
+///
+/// Allocates (temporarily): the decoded payload, the profile, the decision and its JSON.
+///
+/// # Safety
+/// `dir` must be a live handle; `text` valid for `text_len` bytes; `ids` and `id_lens` for
+/// `n_ids` elements, each `ids[i]` for `id_lens[i]` bytes; `out` for `out_cap` bytes of
+/// writes; `out_len` for one write.
+#[no_mangle]
+pub unsafe extern "C" fn qrpay_route_schemes(
+    dir: *const qrpay_directory,
+    text: *const u8,
+    text_len: usize,
+    ids: *const *const u8,
+    id_lens: *const usize,
+    n_ids: usize,
+    flags: u32,
+    now_ms: u64,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> qrpay_status {
+    use qrpay_core::routing::{Accept, Profile, Role};
+    use qrpay_core::schemes::SchemeId;
+    boundary(|| {
+        flags_in(flags, QRPAY_FLAG_ACQUIRER)?;
+        // SAFETY: forwarded contract.
+        let d = unsafe { directory(dir) }?;
+        check_out(out, out_cap, out_len)?;
+        // SAFETY: forwarded contract.
+        let t = unsafe { utf8(text, text_len) }?;
+        // SAFETY: forwarded contract.
+        let list = unsafe { byte_list(ids, id_lens, n_ids) }?;
+        let mut accept = Vec::with_capacity(list.len());
+        for id in list {
+            let id = core::str::from_utf8(id).map_err(|_| QRPAY_INVALID_UTF8)?;
+            let scheme = SchemeId::from_str_opt(id).ok_or(QRPAY_PROFILE_ERROR)?;
+            accept.push(Accept::any(scheme));
+        }
+        let profile = Profile {
+            name: "profile".into(),
+            role: if flags & QRPAY_FLAG_ACQUIRER != 0 {
+                Role::Acquirer
+            } else {
+                Role::Wallet
+            },
+            accept,
+            now_ms: (now_ms != 0).then_some(now_ms),
+        };
+        let decision = d.router.route(&qrpay_core::decode(t), &profile);
+        let json = qrpay_core::routing::decision_to_string(&decision);
+        // SAFETY: forwarded contract; checked above.
+        unsafe { put(json.as_bytes(), out, out_cap, out_len) }
+    })
+}
+
+/// Borrows `n` byte strings given as parallel arrays of pointers and lengths.
+///
+/// # Safety
+/// When `n > 0`: `ptrs` and `lens` valid for `n` elements, each `ptrs[i]` for `lens[i]`
+/// bytes.
+unsafe fn byte_list<'a>(
+    ptrs: *const *const u8,
+    lens: *const usize,
+    n: usize,
+) -> Result<Vec<&'a [u8]>, qrpay_status> {
+    let mut list = Vec::new();
+    if n == 0 {
+        return Ok(list);
+    }
+    if n > isize::MAX as usize / core::mem::size_of::<usize>() {
+        return Err(QRPAY_INVALID_ARGUMENT);
+    }
+    if ptrs.is_null() || lens.is_null() {
+        return Err(QRPAY_NULL_POINTER);
+    }
+    // SAFETY: non-NULL, n elements readable per the contract, size bounded.
+    let ps = unsafe { core::slice::from_raw_parts(ptrs, n) };
+    // SAFETY: as above.
+    let ls = unsafe { core::slice::from_raw_parts(lens, n) };
+    for (&p, &l) in ps.iter().zip(ls) {
+        // SAFETY: each ptrs[i] is valid for lens[i] bytes per the contract.
+        list.push(unsafe { bytes(p, l) }?);
+    }
+    Ok(list)
+}
+
+// ---------------------------------------------------------------------------------------
+// Payment codes (spec/paycode.md)
+
+/// The replay store's answer: the code of `index` at time step `step` is a first use and is
+/// now recorded. See [`qrpay_replay_claim`].
+pub const QRPAY_CLAIM_FIRST_USE: i32 = 0;
+/// The replay store's answer: that code (or a later one of the same index) was already
+/// accepted; nothing recorded.
+pub const QRPAY_CLAIM_REPLAYED: i32 = 1;
+
+/// The caller's single-use store for payment codes, called by `qrpay_paycode_verify` at most
+/// once per call, on the caller's thread, after the one-time value matched: record that the
+/// code of token `index` made at TOTP time step `step` is being accepted, and return
+/// `QRPAY_CLAIM_FIRST_USE`; or, when a code of that index with this step **or a later one**
+/// was accepted before (RFC 6238 section 5.2), record nothing and return
+/// `QRPAY_CLAIM_REPLAYED`. Any other value is a store error (`QRPAY_REPLAY_STORE_ERROR`).
+/// Check-and-record must be atomic when several verifiers share the store. `user` is the
+/// pointer given to `qrpay_paycode_verify`, passed through untouched. The callback must
+/// return normally (no `longjmp`, no C++ exception).
+pub type qrpay_replay_claim =
+    Option<unsafe extern "C" fn(user: *mut core::ffi::c_void, index: u64, step: u64) -> i32>;
+
+/// What `qrpay_paycode_verify` decided about a code.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum qrpay_paycode_verdict {
+    /// The code is genuine, current and used for the first time: take the payment.
+    QRPAY_PAYCODE_ACCEPTED = 0,
+    /// The one-time value matches no time step of the window.
+    QRPAY_PAYCODE_MISMATCH = 1,
+    /// The one-time value matches a step before the window: the code has expired.
+    QRPAY_PAYCODE_EXPIRED = 2,
+    /// The code (or a later one of its index) was already accepted.
+    QRPAY_PAYCODE_REPLAYED = 3,
+    /// Not a code of this layout (length, digits or prefix).
+    QRPAY_PAYCODE_MALFORMED = 4,
+}
+
+/// The outcome of `qrpay_paycode_verify`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct qrpay_paycode_result {
+    /// The verdict.
+    pub verdict: qrpay_paycode_verdict,
+    /// The token index the code carries (0 when `MALFORMED`).
+    pub index: u64,
+    /// The TOTP time step it was made at (`ACCEPTED` only; else 0).
+    pub step: u64,
+}
+
+/// The layout named by a wallet (`"unionpay"`, `"wechatpay"`, `"alipay"`) or given as a
+/// 2–4 digit prefix (19 digits, 8 OTP digits, as `qrpay paycode --prefix`).
+fn paycode_layout(spec: &str) -> Result<qrpay_core::paycode::Layout, qrpay_status> {
+    use qrpay_core::paycode::Layout;
+    if !spec.is_empty() && spec.bytes().all(|b| b.is_ascii_digit()) {
+        Layout::new(spec, 19, 8)
+    } else {
+        Layout::for_wallet(spec)
+    }
+    .map_err(|_| QRPAY_PAYCODE_LAYOUT)
+}
+
+/// The device key, copied into memory that is wiped when dropped.
+///
+/// # Safety
+/// As [`bytes`].
+unsafe fn device_key(
+    key: *const u8,
+    key_len: usize,
+) -> Result<qrpay_core::otp::SecretKey, qrpay_status> {
+    // SAFETY: forwarded contract.
+    let k = unsafe { bytes(key, key_len) }?;
+    if k.len() < 16 {
+        return Err(QRPAY_INVALID_ARGUMENT);
+    }
+    Ok(qrpay_core::otp::SecretKey::new(k.to_vec()))
+}
+
+/// Writes the one-time payment code (18 or 19 ASCII digits, not NUL-terminated) that device
+/// `index` shows at `unix_time` (seconds): layout prefix + index + TOTP value over the device
+/// `key` (HMAC-SHA-256, 30-second steps, bound to prefix and index; `spec/paycode.md`).
+///
+/// `layout` is a wallet name of the built-in rules (`"unionpay"`: prefix 62, 19 digits;
+/// `"wechatpay"`, `"alipay"`), or a prefix of your own, 2 to 4 digits (then 19 digits with 8
+/// OTP digits). `key` is at least 16 bytes.
+///
+/// Returns `QRPAY_PAYCODE_LAYOUT` (unknown wallet, bad prefix), `QRPAY_INVALID_ARGUMENT`
+/// (a key under 16 bytes, an index wider than the layout's index digits), or the pointer,
+/// UTF-8 and buffer statuses. The library's copy of the key is wiped before it returns.
+///
+/// Allocates (temporarily): the key copy and the code.
+///
+/// # Safety
+/// `layout` valid for `layout_len` bytes, `key` for `key_len`; `out` for `out_cap` bytes of
+/// writes; `out_len` for one write.
+#[no_mangle]
+pub unsafe extern "C" fn qrpay_paycode_generate(
+    layout: *const u8,
+    layout_len: usize,
+    key: *const u8,
+    key_len: usize,
+    index: u64,
+    unix_time: u64,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> qrpay_status {
+    use qrpay_core::paycode::{generate, PaycodeError};
+    boundary(|| {
+        check_out(out, out_cap, out_len)?;
+        // SAFETY: forwarded contract.
+        let l = paycode_layout(unsafe { utf8(layout, layout_len) }?)?;
+        // SAFETY: forwarded contract.
+        let k = unsafe { device_key(key, key_len) }?;
+        let code = generate(&l, &k, index, unix_time).map_err(|e| match e {
+            PaycodeError::Layout(_) | PaycodeError::Wallet => QRPAY_PAYCODE_LAYOUT,
+            _ => QRPAY_INVALID_ARGUMENT,
+        })?;
+        // SAFETY: forwarded contract; checked above.
+        unsafe { put(code.as_bytes(), out, out_cap, out_len) }
+    })
+}
+
+/// The C callback as a [`qrpay_core::paycode::ReplayGuard`].
+struct CallbackGuard {
+    claim: unsafe extern "C" fn(*mut core::ffi::c_void, u64, u64) -> i32,
+    user: *mut core::ffi::c_void,
+}
+
+impl qrpay_core::paycode::ReplayGuard for CallbackGuard {
+    type Error = i32;
+
+    fn claim(&mut self, index: u64, step: u64) -> Result<bool, i32> {
+        // SAFETY: the caller of qrpay_paycode_verify promised that `claim` may be called with
+        // its `user` pointer during the call, and returns normally.
+        match unsafe { (self.claim)(self.user, index, step) } {
+            QRPAY_CLAIM_FIRST_USE => Ok(true),
+            QRPAY_CLAIM_REPLAYED => Ok(false),
+            other => Err(other),
+        }
+    }
+}
+
+/// Verifies a payment code at `unix_time` (seconds) with the device `key` the caller looked
+/// up from the code's index (see `qrpay_paycode_generate` for `layout` and `key`): the layout,
+/// then the one-time value against the time steps from `past` steps before now to `future`
+/// steps after (constant-time compare), then single use through the caller's `claim`
+/// callback (called at most once, only when the value matched; `user` is passed to it).
+///
+/// Writes `*out_result`: `verdict` (`QRPAY_PAYCODE_ACCEPTED`, `_MISMATCH`, `_EXPIRED`,
+/// `_REPLAYED`, `_MALFORMED`), `index` and, when accepted, `step`. A refused code is
+/// `QRPAY_OK` with its verdict. Returns `QRPAY_REPLAY_STORE_ERROR` when the callback reports
+/// an error (nothing written: do not take the payment), `QRPAY_PAYCODE_LAYOUT`,
+/// `QRPAY_INVALID_ARGUMENT` (a key under 16 bytes), or the pointer and UTF-8 statuses. The
+/// library's copy of the key is wiped before it returns.
+///
+/// Allocates (temporarily): the key copy and the expected one-time values.
+///
+/// # Safety
+/// `layout` valid for `layout_len` bytes, `key` for `key_len`, `code` for `code_len`;
+/// `claim` callable as documented at [`qrpay_replay_claim`] with `user`; `out_result` valid
+/// for one write.
+#[no_mangle]
+pub unsafe extern "C" fn qrpay_paycode_verify(
+    layout: *const u8,
+    layout_len: usize,
+    key: *const u8,
+    key_len: usize,
+    code: *const u8,
+    code_len: usize,
+    unix_time: u64,
+    past: u32,
+    future: u32,
+    claim: qrpay_replay_claim,
+    user: *mut core::ffi::c_void,
+    out_result: *mut qrpay_paycode_result,
+) -> qrpay_status {
+    use qrpay_core::paycode::{split, verify, PaycodeError, Window};
+    use qrpay_paycode_verdict::*;
+    boundary(|| {
+        let claim = claim.ok_or(QRPAY_NULL_POINTER)?;
+        if out_result.is_null() {
+            return Err(QRPAY_NULL_POINTER);
+        }
+        // SAFETY: forwarded contract.
+        let l = paycode_layout(unsafe { utf8(layout, layout_len) }?)?;
+        // SAFETY: forwarded contract.
+        let k = unsafe { device_key(key, key_len) }?;
+        // SAFETY: forwarded contract.
+        let c = unsafe { utf8(code, code_len) }?;
+        let mut guard = CallbackGuard { claim, user };
+        let index = split(&l, c).map_or(0, |p| p.index_value());
+        let refused = |verdict| qrpay_paycode_result {
+            verdict,
+            index,
+            step: 0,
+        };
+        let result = match verify(&l, &k, c, unix_time, Window { past, future }, &mut guard) {
+            Ok(a) => qrpay_paycode_result {
+                verdict: QRPAY_PAYCODE_ACCEPTED,
+                index: a.index,
+                step: a.step,
+            },
+            Err(PaycodeError::Mismatch) => refused(QRPAY_PAYCODE_MISMATCH),
+            Err(PaycodeError::Expired) => refused(QRPAY_PAYCODE_EXPIRED),
+            Err(PaycodeError::Replayed) => refused(QRPAY_PAYCODE_REPLAYED),
+            Err(PaycodeError::Format(_)) => refused(QRPAY_PAYCODE_MALFORMED),
+            Err(PaycodeError::Guard(_)) => return Err(QRPAY_REPLAY_STORE_ERROR),
+            Err(PaycodeError::Layout(_) | PaycodeError::Wallet) => {
+                return Err(QRPAY_PAYCODE_LAYOUT)
+            }
+            Err(_) => return Err(QRPAY_INVALID_ARGUMENT),
+        };
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { out_result.write(result) };
+        Ok(())
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Rendering and scanning (cargo feature `image`)
+
+/// Largest quiet zone accepted, in modules.
+const MAX_QUIET_ZONE: u32 = 64;
+
+#[cfg(feature = "image")]
+fn symbol(text: &str) -> Result<qrpay_core::image::Symbol, qrpay_status> {
+    qrpay_core::image::encode(text).map_err(render_status)
+}
+
+#[cfg(feature = "image")]
+fn render_status(e: qrpay_core::image::RenderError) -> qrpay_status {
+    match e {
+        qrpay_core::image::RenderError::Size { .. } => QRPAY_RENDER_SIZE,
+        _ => QRPAY_RENDER_TOO_LONG,
+    }
+}
+
+/// Encodes a payload as a QR symbol under its format's rules (EMV MPM/CPM in one byte-mode
+/// segment with ECI 26 when a byte is outside 0x20–0x7E; EPC at level M, version 13 at most;
+/// Swiss QR-bill at M, version 25 at most; otherwise level M) and writes its module matrix:
+/// one byte per module, 1 = dark, 0 = light, row-major, top row first. The matrix **includes
+/// a light quiet zone** of `quiet_zone` modules on each side (0 to 64; 4 is the ISO/IEC
+/// 18004 minimum for printing), so `*out_side` = symbol width + 2 × `quiet_zone` modules and
+/// `*out_len` = `*out_side` squared bytes. The Swiss cross of a QR-bill is not in the matrix
+/// (draw it yourself, or use `qrpay_render_svg`).
+///
+/// Returns `QRPAY_RENDER_TOO_LONG` (the payload does not fit), `QRPAY_INVALID_ARGUMENT`
+/// (`quiet_zone` over 64), `QRPAY_UNSUPPORTED` (built without feature `image`), or the
+/// pointer, UTF-8 and buffer statuses (`QRPAY_BUFFER_TOO_SMALL` writes the bytes needed to
+/// `*out_len` and leaves `*out_side` untouched).
+///
+/// Allocates (temporarily): the symbol.
+///
+/// # Safety
+/// `text` valid for `text_len` bytes; `out` for `out_cap` bytes of writes; `out_len` and
+/// `out_side` for one write each.
+#[no_mangle]
+pub unsafe extern "C" fn qrpay_render_matrix(
+    text: *const u8,
+    text_len: usize,
+    quiet_zone: u32,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+    out_side: *mut usize,
+) -> qrpay_status {
+    boundary(|| {
+        check_out(out, out_cap, out_len)?;
+        if out_side.is_null() {
+            return Err(QRPAY_NULL_POINTER);
+        }
+        // SAFETY: forwarded contract.
+        let t = unsafe { utf8(text, text_len) }?;
+        if quiet_zone > MAX_QUIET_ZONE {
+            return Err(QRPAY_INVALID_ARGUMENT);
+        }
+        #[cfg(feature = "image")]
+        {
+            let sym = symbol(t)?;
+            let q = quiet_zone as usize;
+            let w = sym.width();
+            let side = w + 2 * q;
+            let mut m = vec![0u8; side * side];
+            for (i, cell) in m.iter_mut().enumerate() {
+                let (x, y) = (i % side, i / side);
+                if x >= q && y >= q && sym.is_dark(x - q, y - q) {
+                    *cell = 1;
+                }
+            }
+            // SAFETY: forwarded contract; checked above.
+            unsafe { put(&m, out, out_cap, out_len) }?;
+            // SAFETY: checked non-NULL; writable per the contract.
+            unsafe { out_side.write(side) };
+            Ok(())
+        }
+        #[cfg(not(feature = "image"))]
+        {
+            let _ = t;
+            Err(QRPAY_UNSUPPORTED)
+        }
+    })
+}
+
+/// Encodes a payload as [`qrpay_render_matrix`] does and writes an SVG document (UTF-8, not
+/// NUL-terminated): a white square with one black path, `module_px` user units per module,
+/// `quiet_zone` light modules around (0 to 64), the Swiss cross drawn for QR-bill payloads —
+/// the same bytes as `qrpay render --format svg`.
+///
+/// Returns `QRPAY_RENDER_TOO_LONG`, `QRPAY_RENDER_SIZE` (`module_px` 0, or the image over
+/// 16384 units a side), `QRPAY_INVALID_ARGUMENT` (`quiet_zone` over 64),
+/// `QRPAY_UNSUPPORTED` (built without feature `image`), or the pointer, UTF-8 and buffer
+/// statuses.
+///
+/// Allocates (temporarily): the symbol and the SVG text.
+///
+/// # Safety
+/// `text` valid for `text_len` bytes; `out` for `out_cap` bytes of writes; `out_len` for one
+/// write.
+#[no_mangle]
+pub unsafe extern "C" fn qrpay_render_svg(
+    text: *const u8,
+    text_len: usize,
+    module_px: u32,
+    quiet_zone: u32,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> qrpay_status {
+    boundary(|| {
+        check_out(out, out_cap, out_len)?;
+        // SAFETY: forwarded contract.
+        let t = unsafe { utf8(text, text_len) }?;
+        if quiet_zone > MAX_QUIET_ZONE {
+            return Err(QRPAY_INVALID_ARGUMENT);
+        }
+        #[cfg(feature = "image")]
+        {
+            use qrpay_core::image::{RenderOptions, Size};
+            let svg = symbol(t)?
+                .to_svg(&RenderOptions {
+                    quiet_zone,
+                    size: Size::PerModule(module_px),
+                    swiss_cross: None,
+                })
+                .map_err(render_status)?;
+            // SAFETY: forwarded contract; checked above.
+            unsafe { put(svg.as_bytes(), out, out_cap, out_len) }
+        }
+        #[cfg(not(feature = "image"))]
+        {
+            let _ = (t, module_px);
+            Err(QRPAY_UNSUPPORTED)
+        }
+    })
+}
+
+/// Borrows a luma frame after checking its geometry.
+///
+/// # Safety
+/// `luma` must be NULL or valid for reads of `stride × (height − 1) + width` bytes.
+#[cfg(feature = "image")]
+unsafe fn frame<'a>(
+    luma: *const u8,
+    width: usize,
+    height: usize,
+    stride: usize,
+) -> Result<&'a [u8], qrpay_status> {
+    if luma.is_null() {
+        return Err(QRPAY_NULL_POINTER);
+    }
+    if width == 0 || height == 0 || stride < width {
+        return Err(QRPAY_SCAN_FRAME);
+    }
+    let needed = stride
+        .checked_mul(height - 1)
+        .and_then(|n| n.checked_add(width))
+        .ok_or(QRPAY_SCAN_FRAME)?;
+    // SAFETY: forwarded contract (`bytes` refuses more than isize::MAX).
+    unsafe { bytes(luma, needed) }
+}
+
+/// Scans every code in the frame (best effort, default options)
+/// and returns them, scan errors mapped to statuses.
+///
+/// # Safety
+/// As [`frame`].
+#[cfg(feature = "image")]
+unsafe fn scan_frame(
+    luma: *const u8,
+    width: usize,
+    height: usize,
+    stride: usize,
+) -> Result<Vec<qrpay_core::image::Scan>, qrpay_status> {
+    // SAFETY: forwarded contract.
+    let px = unsafe { frame(luma, width, height, stride) }?;
+    qrpay_core::image::scan(px, width, height, stride).map_err(|_| QRPAY_SCAN_FRAME)
+}
+
+/// Scans an 8-bit luma frame (0 black, 255 white): `height` rows, `stride` bytes apart, of
+/// which the first `width` bytes are pixels. Writes the JSON array `qrpay scan --json`
+/// prints for one image (without the final newline): per code found, `payload`, `corners`
+/// (`[[x, y], ...]`, top-left of the symbol first, clockwise), `backend`, then the members of
+/// the inspect JSON of the payload (lenient, masked). No code found is `QRPAY_OK` with `[]`.
+/// Scanning tries the plain frame, then inverted, thresholded and downscaled ones, for at
+/// most about 2 seconds. The backend is rqrr unless the library was built with the cargo
+/// features `rxing` or `quircs` (then those, as the CLI does).
+///
+/// Returns `QRPAY_SCAN_FRAME` (zero width or height, stride below width, over 16384 px a side
+/// or 64 Mpx), `QRPAY_UNSUPPORTED` (built without feature `image`), or the pointer and buffer
+/// statuses.
+///
+/// Allocates (temporarily): a copy of the frame and its preprocessed versions, the codes
+/// found and the JSON text.
+///
+/// # Safety
+/// `luma` valid for reads of `stride × (height − 1) + width` bytes; `out` for `out_cap` bytes
+/// of writes; `out_len` for one write.
+#[no_mangle]
+pub unsafe extern "C" fn qrpay_scan_json(
+    luma: *const u8,
+    width: usize,
+    height: usize,
+    stride: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> qrpay_status {
+    boundary(|| {
+        check_out(out, out_cap, out_len)?;
+        #[cfg(feature = "image")]
+        {
+            // SAFETY: forwarded contract.
+            let found = unsafe { scan_frame(luma, width, height, stride) }?;
+            let json = serde_json::Value::Array(
+                found
+                    .iter()
+                    .map(|s| s.to_json(Mode::Lenient, JsonOptions::default()))
+                    .collect(),
+            )
+            .to_string();
+            // SAFETY: forwarded contract; checked above.
+            unsafe { put(json.as_bytes(), out, out_cap, out_len) }
+        }
+        #[cfg(not(feature = "image"))]
+        {
+            let _ = (luma, width, height, stride);
+            Err(QRPAY_UNSUPPORTED)
+        }
+    })
+}
+
+/// Scans a luma frame as [`qrpay_scan_json`] does and writes the payload text of the first
+/// code found (the one the JSON lists first), for callers without a JSON parser. Returns
+/// `QRPAY_NOT_FOUND` when there is none, else as `qrpay_scan_json`. A payload whose bytes
+/// were not UTF-8 has been read as ISO/IEC 8859-1 and is written as UTF-8.
+///
+/// Allocates (temporarily): as `qrpay_scan_json`, without the JSON.
+///
+/// # Safety
+/// As [`qrpay_scan_json`].
+#[no_mangle]
+pub unsafe extern "C" fn qrpay_scan_first(
+    luma: *const u8,
+    width: usize,
+    height: usize,
+    stride: usize,
+    out: *mut u8,
+    out_cap: usize,
+    out_len: *mut usize,
+) -> qrpay_status {
+    boundary(|| {
+        check_out(out, out_cap, out_len)?;
+        #[cfg(feature = "image")]
+        {
+            // SAFETY: forwarded contract.
+            let found = unsafe { scan_frame(luma, width, height, stride) }?;
+            let first = found.first().ok_or(QRPAY_NOT_FOUND)?;
+            // SAFETY: forwarded contract; checked above.
+            unsafe { put(first.payload.as_bytes(), out, out_cap, out_len) }
+        }
+        #[cfg(not(feature = "image"))]
+        {
+            let _ = (luma, width, height, stride);
+            Err(QRPAY_UNSUPPORTED)
+        }
     })
 }
 

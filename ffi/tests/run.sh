@@ -32,8 +32,16 @@ echo "== spec vectors (valgrind)"
 valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --error-exitcode=1 \
   "$out/test_vectors" spec/vectors | tail -1
 echo "== examples (valgrind)"
-valgrind -q --leak-check=full --error-exitcode=1 "$out/pos_terminal" 1500.00 >/dev/null
+valgrind -q --leak-check=full --error-exitcode=1 "$out/pos_terminal" 1500.00 > "$out/pos_terminal.txt"
+grep -q '^route: .*"chosen":"unionpay"' "$out/pos_terminal.txt"
+grep -q '"label":"Product2"' "$out/pos_terminal.txt"
 cn='00020101021229300012D156000000000510A93FO3230Q31280012D15600000001030812345678520441115802CN5914BEST TRANSPORT6007BEIJING64200002ZH0104最佳运输0202北京540523.7253031565502016233030412340603***0708A60086670902ME91320016A0112233449988770708123456786304A13A'
-valgrind -q --leak-check=full --error-exitcode=1 "$out/wallet_scan" "$cn"
-valgrind -q --leak-check=full --error-exitcode=1 "$out/wallet_scan" 'upi://pay?pa=shop@okbank&pn=Shop&am=10.00&cu=INR' >/dev/null
+# Rendered in memory, scanned, routed (a UnionPay code for a wallet taking UnionPay), and the
+# frame saved as PGM and read back.
+valgrind -q --leak-check=full --error-exitcode=1 "$out/wallet_scan" --save "$out/cn.pgm" "$cn" > "$out/wallet_cn.txt"
+grep -q '"chosen":"unionpay"' "$out/wallet_cn.txt"
+valgrind -q --leak-check=full --error-exitcode=1 "$out/wallet_scan" "$out/cn.pgm" | grep -q '^payee      BEST TRANSPORT$'
+valgrind -q --leak-check=full --error-exitcode=1 "$out/wallet_scan" 'upi://pay?pa=shop@okbank&pn=Shop&am=10.00&cu=INR' \
+  | grep -q '"chosen":"upi"'
+cat "$out/wallet_cn.txt"
 echo "C tests: ok"

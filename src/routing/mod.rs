@@ -39,7 +39,7 @@ pub use directory::{
     Network, MAX_KEYS, MAX_KEY_LEN, MAX_TEXT_LEN,
 };
 #[cfg(feature = "json")]
-pub use json::{decision_to_string, decision_to_value};
+pub use json::{decision_to_string, decision_to_value, ProfileError};
 
 /// The `format` string of directory files this version reads.
 pub const FORMAT: &str = table::FORMAT;
