@@ -86,7 +86,9 @@ impl Gray {
                 let n = ((x1 - x0) * (y1 - y0)) as i64;
                 let p = i64::from(self.px[y * w + x]);
                 // p + amount·(p − mean), in integers: (p·n·(1 + amount) − amount·sum) / n.
-                let v = (p * n * (1 + i64::from(amount)) - i64::from(amount) * sum as i64) / n;
+                let num = p * n * (1 + i64::from(amount)) - i64::from(amount) * sum as i64;
+                // Away from the borders the box is full: a constant divisor is much cheaper.
+                let v = if n == 25 { num / 25 } else { num / n };
                 px.push(v.clamp(0, 255) as u8);
             }
         }
