@@ -74,6 +74,13 @@ fn bench(c: &mut Criterion) {
         let blank = vec![190u8; w * h];
         let configs = [
             ("default", ScanOptions::default()),
+            (
+                "no-sharpen",
+                ScanOptions {
+                    sharpen: false,
+                    ..ScanOptions::default()
+                },
+            ),
             ("no-prep", ScanOptions::plain(Backend::default_cascade())),
         ];
         for (cfg, o) in &configs {

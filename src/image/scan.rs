@@ -81,6 +81,10 @@ pub enum Pass {
     Threshold,
     /// Adaptive threshold of the inverted frame.
     ThresholdInverted,
+    /// Sharpened (unsharp mask): blurred codes.
+    Sharpened,
+    /// Sharpened and inverted.
+    SharpenedInverted,
 }
 
 /// One code found in a frame.
@@ -150,6 +154,10 @@ pub struct ScanOptions {
     pub threshold: bool,
     /// Retry on downscaled frames (halving while the shorter side stays ≥ 120 px).
     pub pyramid: bool,
+    /// When every other pass found nothing, go over the levels again with the frame
+    /// sharpened (unsharp mask; and inverted too when `invert`): reads codes blurred by about
+    /// half a module. Frames read earlier do not pay for it.
+    pub sharpen: bool,
     /// Run every pass and backend and collect everything, instead of stopping after the first
     /// backend call that reads a sound code.
     pub exhaustive: bool,
@@ -165,6 +173,7 @@ impl Default for ScanOptions {
             invert: true,
             threshold: true,
             pyramid: true,
+            sharpen: true,
             exhaustive: false,
             budget: Some(Duration::from_secs(2)),
         }
@@ -179,6 +188,7 @@ impl ScanOptions {
             invert: false,
             threshold: false,
             pyramid: false,
+            sharpen: false,
             exhaustive: false,
             budget: Some(Duration::from_secs(2)),
         }
@@ -426,9 +436,12 @@ fn same_code(a: &Scan, b: &Scan) -> bool {
 /// Passes, in order, stopping after the first backend call that yields a sound read unless
 /// [`ScanOptions::exhaustive`]: for each pyramid level (the frame, then halves), the plain
 /// frame, the inverted one, the thresholded one, the thresholded inverted one; within each,
-/// every backend in order. (So a frame with two codes gives both when one backend call reads
-/// both, as rxing does for codes of similar size; `exhaustive` collects from every call.) Each backend call runs under `catch_unwind` (decoders have had
-/// panics reported); a panicking call counts as "nothing found".
+/// every backend in order; then, if nothing was read and [`ScanOptions::sharpen`], the same
+/// levels again, sharpened (then sharpened and inverted). (So a frame
+/// with two codes gives both when one backend call reads both, as rxing does for codes of
+/// similar size; `exhaustive` collects from every call.) Each backend call runs under
+/// `catch_unwind` (decoders have had panics reported); a panicking call counts as "nothing
+/// found".
 pub fn scan_with(
     luma: &[u8],
     width: usize,
@@ -461,9 +474,16 @@ pub fn scan_with(
         .filter_map(|&b| decoder(b).map(|d| (b, d)))
         .collect();
     let mut found: Vec<Scan> = Vec::new();
+    let mut levels: Vec<(Gray, u32)> = Vec::new();
     let mut level = Some(base);
     let mut scale = 1u32;
-    'levels: while let Some(img) = level.take() {
+    let ctx = Ctx {
+        decoders: &decoders,
+        opts,
+        start,
+    };
+    let mut stop = false;
+    while let Some(img) = level.take() {
         let mut passes: Vec<Pass> = vec![Pass::Plain];
         if opts.invert {
             passes.push(Pass::Inverted);
@@ -474,23 +494,69 @@ pub fn scan_with(
                 passes.push(Pass::ThresholdInverted);
             }
         }
-        let mut thresholded: Option<Gray> = None;
-        for pass in passes {
+        if ctx.run(&img, scale, &passes, &mut found) {
+            stop = true;
+            break;
+        }
+        let next = (opts.pyramid && img.w.min(img.h) / 2 >= 120).then(|| img.half());
+        if opts.sharpen {
+            levels.push((img, scale));
+        }
+        if let Some(n) = next {
+            level = Some(n);
+            scale *= 2;
+        }
+    }
+    if opts.sharpen && !stop {
+        let mut passes: Vec<Pass> = vec![Pass::Sharpened];
+        if opts.invert {
+            passes.push(Pass::SharpenedInverted);
+        }
+        for (img, scale) in &levels {
+            if ctx.run(img, *scale, &passes, &mut found) {
+                break;
+            }
+        }
+    }
+    // A sound read replaces an unsound one of the same place.
+    let snapshot = found.clone();
+    found.retain(|s| {
+        sound(&s.payload)
+            || !snapshot
+                .iter()
+                .any(|o| sound(&o.payload) && centre_near(o, s))
+    });
+    Ok(found)
+}
+
+/// What every pass needs: the decoders, the options, when the scan started.
+struct Ctx<'a> {
+    decoders: &'a [(Backend, Box<dyn Decoder>)],
+    opts: &'a ScanOptions,
+    start: Instant,
+}
+
+impl Ctx<'_> {
+    /// Run `passes` over one pyramid level, adding what is read to `found`. True when the
+    /// scan should stop (a sound read and not exhaustive, or the time budget is spent).
+    fn run(&self, img: &Gray, scale: u32, passes: &[Pass], found: &mut Vec<Scan>) -> bool {
+        // The thresholded or sharpened image, reused by the pass that inverts it.
+        let mut prev: Option<Gray> = None;
+        for &pass in passes {
             let variant = match pass {
                 Pass::Plain => None,
                 Pass::Inverted => Some(img.inverted()),
-                Pass::Threshold => {
-                    let t = img.thresholded();
-                    thresholded = Some(t.clone());
-                    Some(t)
+                Pass::Threshold => Some(img.thresholded()),
+                Pass::Sharpened => Some(img.sharpened(SHARPEN)),
+                Pass::ThresholdInverted | Pass::SharpenedInverted => {
+                    prev.as_ref().map(Gray::inverted)
                 }
-                Pass::ThresholdInverted => thresholded.as_ref().map(Gray::inverted),
             };
-            let view = variant.as_ref().unwrap_or(&img);
+            let view = variant.as_ref().unwrap_or(img);
             let mut sound_here = false;
-            for (backend, dec) in &decoders {
-                if opts.budget.is_some_and(|b| start.elapsed() > b) {
-                    break 'levels;
+            for (backend, dec) in self.decoders {
+                if self.opts.budget.is_some_and(|b| self.start.elapsed() > b) {
+                    return true;
                 }
                 let Ok(results) = catch_unwind(AssertUnwindSafe(|| dec.detect(view))) else {
                     continue;
@@ -517,26 +583,20 @@ pub fn scan_with(
                         found.push(s);
                     }
                 }
-                if sound_here && !opts.exhaustive {
-                    break 'levels;
+                if sound_here && !self.opts.exhaustive {
+                    return true;
                 }
             }
+            if matches!(pass, Pass::Threshold | Pass::Sharpened) {
+                prev = variant;
+            }
         }
-        if opts.pyramid && img.w.min(img.h) / 2 >= 120 {
-            level = Some(img.half());
-            scale *= 2;
-        }
+        false
     }
-    // A sound read replaces an unsound one of the same place.
-    let snapshot = found.clone();
-    found.retain(|s| {
-        sound(&s.payload)
-            || !snapshot
-                .iter()
-                .any(|o| sound(&o.payload) && centre_near(o, s))
-    });
-    Ok(found)
 }
+
+/// Unsharp-mask amount of the sharpened passes (see `Gray::sharpened`).
+const SHARPEN: u32 = 3;
 
 fn centre_near(a: &Scan, b: &Scan) -> bool {
     let mut b2 = b.clone();
