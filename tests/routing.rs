@@ -504,7 +504,11 @@ proptest! {
         if let Ok(d) = Directory::from_json(&bytes) {
             prop_assert!(d.len() + 2 >= Directory::builtin().len());
         }
-        prop_assert!(Directory::from_json(&DIRECTORY.as_bytes()[..cut]).is_err());
+        // A cut that only drops trailing white space leaves the whole document.
+        let cut_text = &DIRECTORY.as_bytes()[..cut];
+        if cut_text.trim_ascii_end() != DIRECTORY.as_bytes().trim_ascii_end() {
+            prop_assert!(Directory::from_json(cut_text).is_err());
+        }
     }
 
     /// A bad entry anywhere among good ones fails the whole file: nothing half-loads.
