@@ -64,6 +64,7 @@ fn options(sel: u8) -> ScanOptions {
         threshold: sel & 0x20 != 0,
         pyramid: true,
         exhaustive: sel & 0x40 != 0,
+        sharpen: sel & 0x80 != 0,
         budget: Some(std::time::Duration::from_secs(2)),
     }
 }
