@@ -106,10 +106,7 @@ fn every_corpus_row_is_a_vector() {
         .iter()
         .map(|v| v["input"].as_str().unwrap())
         .collect();
-    // The shared corpus is read only when present (it lives outside the repository).
-    let Ok(text) = std::fs::read_to_string("/work/shared/corpus/payloads.jsonl") else {
-        return;
-    };
+    let text = include_str!("../spec/corpus/payloads.jsonl");
     let mut rows = 0;
     for line in text.lines() {
         let row: serde_json::Value = serde_json::from_str(line).unwrap();

@@ -4,7 +4,7 @@
 //! Every figure is the best of several timed batches (the machine is shared: the best batch is
 //! the one least disturbed), and every ratio divides two figures of this same run.
 //!
-//! Peers and the calls timed (see /work/shared/research/peers.md §3.2 for how they were chosen):
+//! Peers and the calls timed (the Rust crates on crates.io that read EMV QR payloads):
 //! * `promptparse` 1.2.0: `parse(s, strict, true)`; strict checks the CRC first.
 //! * `brcode` 1.4.2: `from_str(s)` plus `crc16_ccitt` of the covered bytes compared with the
 //!   stated CRC (brcode's own parse does not check it).
@@ -18,7 +18,7 @@ use crc::{Crc, NoTable, Table, CRC_16_IBM_3740};
 
 const THAI_BILL: &str = "00020101021230640016A00000067701011201150999999999999900207CUST0010310INV202400152045812530376454071500.005802TH5912SOMCHAI SHOP6007BANGKOK62060702T163046631";
 const ANNEX: &str = "00020101021229300012D156000000000510A93FO3230Q31280012D15600000001030812345678520441115802CN5914BEST TRANSPORT6007BEIJING64200002ZH0104最佳运输0202北京540523.7253031565502016233030412340603***0708A60086670902ME91320016A0112233449988770708123456786304A13A";
-/// pix-utils' static vector (peers.md `BENCH_PIX_147`).
+/// pix-utils' static Pix test vector (147 bytes).
 const PIX: &str = "00020126510014br.gov.bcb.pix0115thalesog@me.com0210Pedido 123520400005303986540510.005802BR5914THALES OGLIARI6015SAO MIGUEL DO O62070503***63040DC6";
 
 /// Timed calls, measured together: each round runs one batch of every entry in turn, and
