@@ -89,8 +89,9 @@ impl Verdict {
 }
 
 /// The parsed view of a payload.
-// The MPM view is large (an index of 100 IDs) but lives on the stack: boxing it would cost
-// an allocation on the hot decode path, which is meant to allocate nothing.
+// The MPM view (an index of 100 value starts, about 200 bytes) and the format views are
+// larger than `None`, but live on the stack: boxing them would cost an allocation on the hot
+// decode path, which is meant to allocate nothing.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
