@@ -92,7 +92,13 @@ static INDEX: [u8; 1000] = {
 
 /// The currency with numeric code `code` (three digits).
 pub fn by_numeric(code: &str) -> Option<&'static Currency> {
-    let [a, b, c] = <[u8; 3]>::try_from(code.as_bytes()).ok()?;
+    by_numeric_bytes(code.as_bytes())
+}
+
+/// [`by_numeric`] over bytes.
+#[inline]
+pub(crate) fn by_numeric_bytes(code: &[u8]) -> Option<&'static Currency> {
+    let [a, b, c] = <[u8; 3]>::try_from(code).ok()?;
     if !(a.is_ascii_digit() && b.is_ascii_digit() && c.is_ascii_digit()) {
         return None;
     }

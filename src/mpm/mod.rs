@@ -60,6 +60,11 @@ pub struct Mpm<'a> {
     /// Bytes before this index are ASCII, so there characters and bytes coincide (the whole
     /// text is ASCII when it equals the length).
     ascii_until: u16,
+    /// Every byte is in the EMV common character set (0x20–0x7E).
+    ans: bool,
+    /// Found while indexing an all-ANS payload: the root is regular and no object breaks a
+    /// rule, so validation has nothing to report but the CRC's (see `validate::Clean`).
+    clean: bool,
 }
 
 /// Reads the root structure of an MPM payload. It checks only that the data objects walk;
@@ -71,46 +76,58 @@ pub fn parse(text: &str) -> Result<Mpm<'_>, ParseError> {
     if text.len() > MAX_PAYLOAD_BYTES {
         return Err(ParseError::TooLong(text.len()));
     }
+    let (ascii_until, ans) = classify(text.as_bytes());
     let mut m = Mpm {
         text,
         starts: [0; 100],
         present: 0,
         irregular: false,
-        ascii_until: ascii_prefix(text.as_bytes()) as u16,
+        ascii_until: ascii_until as u16,
+        ans,
+        clean: false,
     };
-    // ASCII text whose root walks (nearly every real payload) is read straight from the
-    // bytes; anything else, errors included, goes through the general walker.
-    if !m.index_fast() {
+    // Text in the common character set whose root walks (nearly every real payload) is read
+    // straight from the bytes, checking the rules on the way; other ASCII text too, without
+    // the checks; anything else, errors included, goes through the general walker.
+    let indexed = if ans { m.index_ans() } else { m.index_fast() };
+    if !indexed {
         m.index_walker()?;
     }
     Ok(m)
 }
 
-/// The length of the ASCII prefix of `b`, eight bytes at a time.
+/// The length of the ASCII prefix of `b`, and whether every byte of `b` is in 0x20–0x7E,
+/// eight bytes at a time in one pass.
 #[inline]
-fn ascii_prefix(b: &[u8]) -> usize {
-    if is_ascii(b) {
-        b.len()
-    } else {
-        first_non_ascii(b)
-    }
-}
-
-/// `str::is_ascii`, eight bytes at a time including the tail (the standard one finishes
-/// byte by byte).
-#[inline]
-fn is_ascii(b: &[u8]) -> bool {
+fn classify(b: &[u8]) -> (usize, bool) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
     if b.len() < 8 {
-        return b.is_ascii();
+        let ans = b.iter().all(|&c| (0x20..=0x7E).contains(&c));
+        return (first_non_ascii(b), ans);
     }
     let word = |c: &[u8]| c.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w));
-    let mut acc = 0;
+    // `outside` has a byte's top bit set exactly when that byte is below 0x20 or above 0x7E
+    // (a borrow or carry only leaves a byte that is flagged itself); `high` collects the top
+    // bits of the bytes themselves.
+    let outside = |x: u64| (x.wrapping_sub(ONES * 0x20) & !x) | (x.wrapping_add(ONES) | x);
+    let (mut high, mut bad) = (0, 0);
     for c in b.chunks_exact(8) {
-        acc |= word(c);
+        let w = word(c);
+        high |= w;
+        bad |= outside(w);
     }
     // The last eight bytes cover the tail (overlapping the last chunk).
-    acc |= word(b.get(b.len() - 8..).unwrap_or(&[]));
-    acc & 0x8080_8080_8080_8080 == 0
+    let w = word(b.get(b.len() - 8..).unwrap_or(&[]));
+    high |= w;
+    bad |= outside(w);
+    if bad & HIGH == 0 {
+        (b.len(), true)
+    } else if high & HIGH == 0 {
+        (b.len(), false)
+    } else {
+        (first_non_ascii(b), false)
+    }
 }
 
 /// The index of the first byte of `b` that is not ASCII (`b.len()` when none is).
@@ -203,6 +220,43 @@ impl Mpm<'_> {
         irregular |= self.starts[0] > 4;
         self.present = u128::from(present[0]) | u128::from(present[1]) << 64;
         self.irregular = irregular;
+        true
+    }
+
+    /// Indexes the root of a payload whose bytes are all in 0x20–0x7E (so characters are
+    /// bytes), checking each object's rules on the way (`validate::Clean`); false (with `self`
+    /// to be reset) when it does not walk.
+    fn index_ans(&mut self) -> bool {
+        let b = self.text.as_bytes();
+        let mut pos = 0;
+        let mut after_crc = false;
+        let mut irregular = false;
+        let mut present = [0u64; 2];
+        let mut rules = validate::Clean::new();
+        while let Some(rest) = b.get(pos..).filter(|r| !r.is_empty()) {
+            let Some((id, len)) = crate::tlv::ascii_header(rest) else {
+                return false;
+            };
+            let Some(slot) = self.starts.get_mut(usize::from(id)) else {
+                return false;
+            };
+            if *slot == 0 {
+                *slot = (pos + 4) as u16;
+            } else {
+                irregular = true;
+            }
+            irregular |= (len == 0) | after_crc;
+            after_crc = id == 63;
+            if let Some(half) = present.get_mut(usize::from(id >> 6)) {
+                *half |= 1 << (id & 63);
+            }
+            rules.object(id, rest.get(4..4 + len).unwrap_or_default());
+            pos += 4 + len;
+        }
+        irregular |= self.starts[0] > 4;
+        self.present = u128::from(present[0]) | u128::from(present[1]) << 64;
+        self.irregular = irregular;
+        self.clean = !irregular && b.len() <= 512 && rules.finish(self.present);
         true
     }
 
@@ -336,9 +390,15 @@ impl<'a> Amount<'a> {
 
 /// The MPM amount grammar (54 and 56): `^\d+(\.\d*)?$` with a non-zero digit.
 pub fn is_amount(s: &str) -> bool {
+    is_amount_bytes(s.as_bytes())
+}
+
+/// [`is_amount`] over bytes.
+#[inline]
+pub(crate) fn is_amount_bytes(s: &[u8]) -> bool {
     let mut dot = false;
     let mut nonzero = false;
-    for (i, &c) in s.as_bytes().iter().enumerate() {
+    for (i, &c) in s.iter().enumerate() {
         match c {
             b'0' => {}
             b'1'..=b'9' => nonzero = true,
@@ -754,6 +814,11 @@ impl<'a> Mpm<'a> {
         self.irregular
     }
 
+    /// True when indexing found nothing for validation to report but the CRC's.
+    pub(crate) fn is_clean(&self) -> bool {
+        self.clean
+    }
+
     /// True when the payload is ASCII, so character offsets and byte offsets coincide.
     pub(crate) fn is_ascii(&self) -> bool {
         usize::from(self.ascii_until) == self.text.len()
@@ -1165,6 +1230,7 @@ mod tests {
             let Ok(m) = parse(&t) else { continue };
             let mut general = m.clone();
             general.ascii_until = 0;
+            general.clean = false;
             let issues = |m: &Mpm<'_>| {
                 let mut r = Report::new(Mode::Strict);
                 validate(m, &mut r);

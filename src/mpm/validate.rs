@@ -4,7 +4,7 @@
 //! past (a CRC that does not match), `Deviation` for what the spec forbids but real schemes do
 //! (lenient mode reads it with a warning), `Advice` for what is legal but non-canonical.
 
-use super::{is_amount, ConsumerDataRequest, MerchantChannel, Mpm};
+use super::{is_amount, is_amount_bytes, ConsumerDataRequest, MerchantChannel, Mpm};
 use crate::crc::{self, CrcCheck};
 
 use crate::currency;
@@ -29,6 +29,12 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
 /// the CRC once per payload).
 pub(crate) fn validate_checked(m: &Mpm<'_>, check: CrcCheck, report: &mut Report) {
     let text = m.as_str();
+    // Nearly every real payload breaks no rule but the CRC's: one walk decides that. Anything
+    // it is unsure of goes through the general checks below, which name every deviation.
+    if m.is_clean() {
+        crc_rules(text.len(), check, report);
+        return;
+    }
     let chars = if m.is_ascii() {
         text.len()
     } else {
@@ -56,6 +62,177 @@ pub(crate) fn validate_checked(m: &Mpm<'_>, check: CrcCheck, report: &mut Report
     }
     mandatory(m, chars, report);
     fees(m, report);
+}
+
+/// The rules [`root_object`], [`mandatory`] and [`fees`] check, applied to each root object
+/// while [`super::parse`] indexes a payload whose bytes are all in 0x20–0x7E (no
+/// character-set rule can fail there, and characters are bytes). It answers only "nothing to
+/// report" or "not sure": anything unusual (fees, reserved IDs, a broken template...) leaves
+/// the answer to the general checks, which name every deviation.
+pub(super) struct Clean<'a> {
+    ok: bool,
+    dynamic: bool,
+    currency: Option<&'static currency::Currency>,
+    amount: &'a [u8],
+    tip: &'a [u8],
+}
+
+impl<'a> Clean<'a> {
+    pub(super) fn new() -> Clean<'a> {
+        Clean {
+            ok: true,
+            dynamic: false,
+            currency: None,
+            amount: &[],
+            tip: &[],
+        }
+    }
+
+    /// Root object `id` with value `v` (its first occurrence, if the root is regular).
+    #[inline(always)]
+    pub(super) fn object(&mut self, id: u8, v: &'a [u8]) {
+        if !self.ok {
+            return;
+        }
+        self.ok = match id {
+            0 => v == b"01",
+            1 => {
+                self.dynamic = v == b"12";
+                self.dynamic || v == b"11"
+            }
+            // Text of at most 99 characters, all in the common set.
+            2..=25 | 63 => true,
+            26..=51 | 80..=99 => clean_guid_template(v),
+            52 => v.len() == 4 && v.iter().all(u8::is_ascii_digit),
+            53 => {
+                self.currency = currency::by_numeric_bytes(v);
+                self.currency.is_some()
+            }
+            54 => {
+                self.amount = v;
+                v.len() <= 13 && is_amount_bytes(v)
+            }
+            55 => {
+                self.tip = v;
+                matches!(v, b"01" | b"02" | b"03")
+            }
+            56 => v.len() <= 13 && is_amount_bytes(v),
+            57 => core::str::from_utf8(v).is_ok_and(is_percentage),
+            58 => matches!(v, [a, b] if a.is_ascii_uppercase() && b.is_ascii_uppercase()),
+            59 => v.len() <= 25,
+            60 => v.len() <= 15,
+            61 => v.len() <= 10,
+            62 => clean_additional_data(v),
+            64 => clean_language(v),
+            // Reserved IDs: the general checks.
+            _ => false,
+        };
+    }
+
+    /// After the last object: true when nothing is to be reported. `present` has bit `id`
+    /// set for each root ID present.
+    pub(super) fn finish(&self, present: u128) -> bool {
+        const ACCOUNTS: u128 = ((1u128 << 52) - 1) & !3;
+        const REQUIRED: u128 = 1 | 1 << 52 | 1 << 53 | 1 << 58 | 1 << 59 | 1 << 60;
+        if !self.ok || present & REQUIRED != REQUIRED || present & ACCOUNTS == 0 {
+            return false;
+        }
+        if self.dynamic && present & 1 << 54 == 0 {
+            return false;
+        }
+        // 56 goes with indicator 02 and 57 with 03, each both ways (see `fees`).
+        let (fixed, percent) = (present & 1 << 56 != 0, present & 1 << 57 != 0);
+        if (self.tip == b"02") != fixed || (self.tip == b"03") != percent {
+            return false;
+        }
+        // A fraction should have the currency's number of decimals (see `root_object`).
+        let a = self.amount;
+        let decimals = a
+            .iter()
+            .position(|&c| c == b'.')
+            .map_or(0, |p| a.len() - p - 1);
+        match self.currency.and_then(|c| c.exponent) {
+            Some(exp) => decimals == 0 || decimals == usize::from(exp),
+            None => true,
+        }
+    }
+}
+
+/// Walks the sub-objects of a template value in an all-ANS payload, calling `each` with every
+/// `(id, value)`; false when the value is empty, does not walk to its end, repeats an ID, has
+/// a zero length, or `each` says false.
+#[inline(always)]
+fn clean_template(v: &[u8], mut each: impl FnMut(u8, &[u8]) -> bool) -> bool {
+    if v.is_empty() {
+        return false;
+    }
+    let mut seen = 0u128;
+    let mut pos = 0;
+    while let Some(rest) = v.get(pos..).filter(|r| !r.is_empty()) {
+        let Some((id, len)) = ascii_header(rest) else {
+            return false;
+        };
+        let bit = 1u128 << id;
+        let Some(value) = rest.get(4..4 + len) else {
+            return false;
+        };
+        if seen & bit != 0 || len == 0 || !each(id, value) {
+            return false;
+        }
+        seen |= bit;
+        pos += 4 + len;
+    }
+    true
+}
+
+/// A template that must carry a GUID of at most 32 characters, with nothing to report.
+#[inline]
+fn clean_guid_template(v: &[u8]) -> bool {
+    let mut guid = false;
+    clean_template(v, |id, value| {
+        if id == 0 {
+            guid = true;
+            value.len() <= 32
+        } else {
+            true
+        }
+    }) && guid
+}
+
+/// The additional data template (62), with nothing to report.
+fn clean_additional_data(v: &[u8]) -> bool {
+    clean_template(v, |id, value| match id {
+        1..=8 => value.len() <= 25,
+        9 => core::str::from_utf8(value)
+            .ok()
+            .and_then(ConsumerDataRequest::parse)
+            .is_some(),
+        10 => value.len() <= 20,
+        11 => core::str::from_utf8(value)
+            .ok()
+            .and_then(MerchantChannel::parse)
+            .is_some(),
+        50..=99 => clean_guid_template(value),
+        // 00 and 12–49 are reserved.
+        _ => false,
+    })
+}
+
+/// The language template (64) with nothing to report: 00 and 01 present, no other ID.
+fn clean_language(v: &[u8]) -> bool {
+    let mut has = [false; 2];
+    clean_template(v, |id, value| match id {
+        0 => {
+            has[0] = true;
+            matches!(value, [a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic())
+        }
+        1 => {
+            has[1] = true;
+            value.len() <= 25
+        }
+        2 => value.len() <= 15,
+        _ => false,
+    }) && has == [true, true]
 }
 
 /// 00 first, 63 last, no duplicates, no zero lengths: a walk of the root in payload order,
@@ -605,17 +782,20 @@ fn root_object(m: &Mpm<'_>, e: &Element<'_>, report: &mut Report) {
     }
 }
 
-fn percentage(report: &mut Report, path: Path, at: usize, v: &str) {
-    // "00.01" to "99.99": digits with an optional '.', at most 5 characters.
-    let ok = v.len() <= 5 && {
+/// "00.01" to "99.99": digits with an optional '.', at most 5 characters, not all zero.
+fn is_percentage(v: &str) -> bool {
+    v.len() <= 5 && {
         let (int, frac) = v.split_once('.').unwrap_or((v, ""));
         let digits_ok = !int.is_empty()
             && int.len() <= 2
             && frac.len() <= 2
             && int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit());
         digits_ok && v.bytes().any(|b| (b'1'..=b'9').contains(&b))
-    };
-    if !ok {
+    }
+}
+
+fn percentage(report: &mut Report, path: Path, at: usize, v: &str) {
+    if !is_percentage(v) {
         report.push(
             Code::AmountInvalid,
             Class::Deviation,
@@ -858,6 +1038,193 @@ pub(crate) fn broken(text: &str, report: &mut Report) {
 #[cfg(test)]
 mod tests {
     use super::is_ans;
+    use crate::mpm::{parse, Mpm};
+    use crate::{Mode, Report};
+    use alloc::string::String;
+    use alloc::vec::Vec;
+
+    /// The issues of `m` in strict mode: code, class, path, offset and detail, in order.
+    fn issues(m: &Mpm<'_>) -> Vec<String> {
+        let mut r = Report::new(Mode::Strict);
+        super::validate(m, &mut r);
+        r.issues()
+            .iter()
+            .map(|i| {
+                alloc::format!(
+                    "{:?} {:?} {} {} {:?}",
+                    i.code,
+                    i.class,
+                    i.path,
+                    i.offset,
+                    i.detail
+                )
+            })
+            .collect()
+    }
+
+    /// `m` with the fast path turned off: the general checks alone.
+    fn general(m: &Mpm<'_>) -> Vec<String> {
+        let mut g = m.clone();
+        g.clean = false;
+        issues(&g)
+    }
+
+    fn corpus() -> Vec<String> {
+        include_str!("../../spec/corpus/payloads.jsonl")
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| v["payload"].as_str().map(String::from))
+            .collect()
+    }
+
+    #[test]
+    fn fast_path_reports_what_the_general_checks_report() {
+        let mut fast = 0;
+        let mut mutated = 0;
+        for p in corpus() {
+            let Ok(m) = parse(&p) else { continue };
+            assert_eq!(issues(&m), general(&m), "{p}");
+            if !m.is_clean() {
+                continue;
+            }
+            fast += 1;
+            // Every one-byte edit of a payload the fast path accepts: the edits that break a
+            // rule must leave the fast path and be reported exactly as the general checks do.
+            let b = p.as_bytes();
+            for i in 0..b.len() {
+                for c in [b'0', b'9', b'.', b'A', b'a', b' ', b'~'] {
+                    let mut e = b.to_vec();
+                    e[i] = c;
+                    let e = String::from_utf8(e).unwrap();
+                    let Ok(m) = parse(&e) else { continue };
+                    assert_eq!(issues(&m), general(&m), "{e}");
+                    mutated += 1;
+                }
+            }
+        }
+        // The corpus is mostly clean payloads: the fast path must be what reads them.
+        assert!(fast > 100, "{fast}");
+        assert!(mutated > 100_000, "{mutated}");
+    }
+
+    /// Values around every limit the rules have (lengths 13, 15, 20, 25, 32...), and the
+    /// shapes of the coded fields.
+    fn probes() -> Vec<String> {
+        let mut v: Vec<String> = [
+            "01", "02", "03", "11", "12", "00", "1", "1.5", "100.00", "100.5", "0.00", "5.", "ZH",
+            "zh", "Z1", "A", "AME", "AA", "123", "764", "999", "0000", "00.01", "99.99", "100",
+            "1.234", "TH", "th",
+        ]
+        .iter()
+        .map(|s| String::from(*s))
+        .collect();
+        for n in [
+            4, 9, 10, 11, 12, 13, 14, 15, 16, 19, 20, 21, 24, 25, 26, 31, 32, 33, 99,
+        ] {
+            v.push("A".repeat(n));
+            v.push("7".repeat(n));
+        }
+        v
+    }
+
+    fn tlv(items: &[(u8, String)]) -> String {
+        items
+            .iter()
+            .map(|(id, v)| alloc::format!("{id:02}{:02}{v}", v.chars().count()))
+            .collect()
+    }
+
+    #[test]
+    fn fast_path_agrees_on_rewritten_fields() {
+        let mut checked = 0;
+        for p in corpus() {
+            let Ok(m) = parse(&p) else { continue };
+            if !m.is_clean() {
+                continue;
+            }
+            let root: Vec<(u8, String)> = m
+                .elements()
+                .map(|e| e.map(|e| (e.id, String::from(e.value))))
+                .collect::<Result<_, _>>()
+                .unwrap();
+            let mut check = |items: &[(u8, String)]| {
+                let t = tlv(items);
+                if t.chars().count() > 512 {
+                    return;
+                }
+                // A template grown past 99 characters no longer walks: nothing to compare.
+                let Ok(m) = parse(&t) else { return };
+                assert_eq!(issues(&m), general(&m), "{t}");
+                checked += 1;
+            };
+            for (i, (id, value)) in root.iter().enumerate() {
+                // Each root value replaced by each probe.
+                for probe in probes() {
+                    let mut r = root.clone();
+                    r[i].1 = probe;
+                    check(&r);
+                }
+                // Each sub-object of a template replaced by each probe, removed, or joined by
+                // a new sub-object.
+                let Ok(subs) = crate::tlv::Walker::new(value)
+                    .map(|e| e.map(|e| (e.id, String::from(e.value))))
+                    .collect::<Result<Vec<_>, _>>()
+                else {
+                    continue;
+                };
+                if !matches!(id, 26..=51 | 62 | 64 | 80..=99) {
+                    continue;
+                }
+                for j in 0..subs.len() {
+                    for probe in probes() {
+                        let mut s = subs.clone();
+                        s[j].1 = probe;
+                        let mut r = root.clone();
+                        r[i].1 = tlv(&s);
+                        check(&r);
+                    }
+                    let mut s = subs.clone();
+                    s.remove(j);
+                    let mut r = root.clone();
+                    r[i].1 = tlv(&s);
+                    check(&r);
+                }
+                for extra in [0u8, 1, 2, 3, 9, 10, 11, 12, 49, 50, 99] {
+                    for n in [14, 16, 20, 21, 25, 26, 32, 33] {
+                        let mut s = subs.clone();
+                        s.push((extra, "A".repeat(n)));
+                        let mut r = root.clone();
+                        r[i].1 = tlv(&s);
+                        check(&r);
+                    }
+                }
+            }
+            // Each root object removed, and fee objects added.
+            for i in 0..root.len() {
+                let mut r = root.clone();
+                r.remove(i);
+                check(&r);
+            }
+            for fees in [
+                &[(55u8, "01")][..],
+                &[(55, "02"), (56, "1.00")],
+                &[(55, "03"), (57, "3.00")],
+                &[(55, "02")],
+                &[(56, "1.00")],
+                &[(55, "03"), (56, "1.00")],
+                &[(57, "3.00")],
+                &[(65, "X")],
+            ] {
+                let mut r = root.clone();
+                let at = r.len().saturating_sub(1);
+                for (k, (id, v)) in fees.iter().enumerate() {
+                    r.insert(at + k, (*id, String::from(*v)));
+                }
+                check(&r);
+            }
+        }
+        assert!(checked > 50_000, "{checked}");
+    }
 
     #[test]
     fn ans_check_matches_definition() {
