@@ -65,6 +65,8 @@ pub struct Mpm<'a> {
     /// Found while indexing an all-ANS payload: the root is regular and no object breaks a
     /// rule, so validation has nothing to report but the CRC's (see `validate::Clean`).
     clean: bool,
+    /// The number of characters, found with `clean` (0 when `clean` is false).
+    chars: u16,
 }
 
 /// Reads the root structure of an MPM payload. It checks only that the data objects walk;
@@ -85,6 +87,7 @@ pub fn parse(text: &str) -> Result<Mpm<'_>, ParseError> {
         ascii_until: ascii_until as u16,
         ans,
         clean: false,
+        chars: 0,
     };
     // Text in the common character set whose root walks (nearly every real payload) is read
     // straight from the bytes, checking the rules on the way; other ASCII text too, without
@@ -178,16 +181,20 @@ impl Mpm<'_> {
         self.present |= bit;
     }
 
-    /// Indexes a root straight from the bytes (character by character only past the ASCII
-    /// prefix); false (with `self` to be reset) when it does not walk.
+    /// Indexes a root straight from the bytes, character by character only inside values
+    /// that are not ASCII, checking each object's rules on the way (`validate::Clean`);
+    /// false (with `self` to be reset) when it does not walk.
     fn index_fast(&mut self) -> bool {
         let b = self.text.as_bytes();
         let ascii_until = usize::from(self.ascii_until);
         let mut pos = 0;
         let mut after_crc = false;
         let mut irregular = false;
+        // Bytes minus characters so far: UTF-8 continuation bytes seen.
+        let mut extra = 0;
         // Two 64-bit halves: cheaper to set a bit in than a u128.
         let mut present = [0u64; 2];
+        let mut rules = validate::Clean::new();
         while let Some(rest) = b.get(pos..).filter(|r| !r.is_empty()) {
             let Some((id, len)) = crate::tlv::ascii_header(rest) else {
                 return false;
@@ -195,17 +202,22 @@ impl Mpm<'_> {
             let Some(slot) = self.starts.get_mut(usize::from(id)) else {
                 return false;
             };
-            // A value that is not ASCII holds more bytes than characters.
-            let end = if pos + 4 + len <= ascii_until {
-                pos + 4 + len
+            // A value whose first `len` bytes are ASCII is those bytes; one that is not ASCII
+            // holds more bytes than characters.
+            let start = pos + 4;
+            let end = if start + len <= ascii_until
+                || rest.get(4..4 + len).is_some_and(|v| v.is_ascii())
+            {
+                start + len
             } else {
-                let Some(end) = advance_slow(self.text, pos + 4, len) else {
+                let Some(end) = advance_slow(self.text, start, len) else {
                     return false;
                 };
+                extra += end - start - len;
                 end
             };
             if *slot == 0 {
-                *slot = (pos + 4) as u16;
+                *slot = start as u16;
             } else {
                 irregular = true;
             }
@@ -214,12 +226,19 @@ impl Mpm<'_> {
             if let Some(half) = present.get_mut(usize::from(id >> 6)) {
                 *half |= 1 << (id & 63);
             }
+            rules.text_object(id, self.text.get(start..end).unwrap_or_default());
             pos = end;
         }
         // 00 present but not at offset 0.
         irregular |= self.starts[0] > 4;
         self.present = u128::from(present[0]) | u128::from(present[1]) << 64;
         self.irregular = irregular;
+        self.clean = !irregular && b.len() - extra <= 512 && rules.finish(self.present);
+        self.chars = if self.clean {
+            (b.len() - extra) as u16
+        } else {
+            0
+        };
         true
     }
 
@@ -229,7 +248,6 @@ impl Mpm<'_> {
     fn index_ans(&mut self) -> bool {
         let b = self.text.as_bytes();
         let mut pos = 0;
-        let mut after_crc = false;
         let mut irregular = false;
         let mut present = [0u64; 2];
         let mut rules = validate::Clean::new();
@@ -245,18 +263,28 @@ impl Mpm<'_> {
             } else {
                 irregular = true;
             }
-            irregular |= (len == 0) | after_crc;
-            after_crc = id == 63;
+            irregular |= len == 0;
             if let Some(half) = present.get_mut(usize::from(id >> 6)) {
                 *half |= 1 << (id & 63);
             }
             rules.object(id, rest.get(4..4 + len).unwrap_or_default());
             pos += 4 + len;
         }
+        // 00 not first, or something after the (first) 63: a 63 that is not last ends
+        // before the text does. (A second 63 is a duplicate, irregular already.)
         irregular |= self.starts[0] > 4;
+        if let Some(&crc) = self.starts.get(63).filter(|&&s| s != 0) {
+            let digits = b.get(usize::from(crc).saturating_sub(2)..usize::from(crc));
+            let len = digits.map_or(0, |d| {
+                d.iter()
+                    .fold(0, |n, c| n * 10 + usize::from(c.wrapping_sub(b'0')))
+            });
+            irregular |= usize::from(crc) + len != b.len();
+        }
         self.present = u128::from(present[0]) | u128::from(present[1]) << 64;
         self.irregular = irregular;
         self.clean = !irregular && b.len() <= 512 && rules.finish(self.present);
+        self.chars = if self.clean { b.len() as u16 } else { 0 };
         true
     }
 
@@ -819,6 +847,11 @@ impl<'a> Mpm<'a> {
         self.clean
     }
 
+    /// The number of characters of a payload that [`Mpm::is_clean`].
+    pub(crate) fn clean_chars(&self) -> usize {
+        usize::from(self.chars)
+    }
+
     /// True when the payload is ASCII, so character offsets and byte offsets coincide.
     pub(crate) fn is_ascii(&self) -> bool {
         usize::from(self.ascii_until) == self.text.len()
@@ -1231,6 +1264,7 @@ mod tests {
             let mut general = m.clone();
             general.ascii_until = 0;
             general.clean = false;
+            general.chars = 0;
             let issues = |m: &Mpm<'_>| {
                 let mut r = Report::new(Mode::Strict);
                 validate(m, &mut r);

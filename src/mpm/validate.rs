@@ -32,7 +32,7 @@ pub(crate) fn validate_checked(m: &Mpm<'_>, check: CrcCheck, report: &mut Report
     // Nearly every real payload breaks no rule but the CRC's: one walk decides that. Anything
     // it is unsure of goes through the general checks below, which name every deviation.
     if m.is_clean() {
-        crc_rules(text.len(), check, report);
+        crc_rules(m.clean_chars(), check, report);
         return;
     }
     let chars = if m.is_ascii() {
@@ -129,6 +129,19 @@ impl<'a> Clean<'a> {
         };
     }
 
+    /// [`Clean::object`] for a payload that is not all in 0x20–0x7E: a value outside the
+    /// common set is clean only in the alternate-language fields (64/01, 64/02).
+    #[inline]
+    pub(super) fn text_object(&mut self, id: u8, v: &'a str) {
+        if is_ans(v) {
+            self.object(id, v.as_bytes());
+        } else if id == 64 {
+            self.ok &= clean_language_text(v);
+        } else {
+            self.ok = false;
+        }
+    }
+
     /// After the last object: true when nothing is to be reported. `present` has bit `id`
     /// set for each root ID present.
     pub(super) fn finish(&self, present: u128) -> bool {
@@ -166,20 +179,24 @@ fn clean_template(v: &[u8], mut each: impl FnMut(u8, &[u8]) -> bool) -> bool {
     if v.is_empty() {
         return false;
     }
-    let mut seen = 0u128;
+    // Two 64-bit halves: cheaper to test and set a bit in than a u128.
+    let mut seen = [0u64; 2];
     let mut pos = 0;
     while let Some(rest) = v.get(pos..).filter(|r| !r.is_empty()) {
         let Some((id, len)) = ascii_header(rest) else {
             return false;
         };
-        let bit = 1u128 << id;
+        let Some(half) = seen.get_mut(usize::from(id >> 6)) else {
+            return false;
+        };
+        let bit = 1u64 << (id & 63);
         let Some(value) = rest.get(4..4 + len) else {
             return false;
         };
-        if seen & bit != 0 || len == 0 || !each(id, value) {
+        if *half & bit != 0 || len == 0 || !each(id, value) {
             return false;
         }
-        seen |= bit;
+        *half |= bit;
         pos += 4 + len;
     }
     true
@@ -233,6 +250,37 @@ fn clean_language(v: &[u8]) -> bool {
         2 => value.len() <= 15,
         _ => false,
     }) && has == [true, true]
+}
+
+/// [`clean_language`] for a value that is not all in 0x20–0x7E: lengths count characters,
+/// and only 01 and 02 may hold characters outside the common set.
+fn clean_language_text(v: &str) -> bool {
+    let mut has = [false; 2];
+    let mut seen = 0u128;
+    for e in Walker::at_known(v, 0, false) {
+        let Ok(e) = e else { return false };
+        let bit = 1u128 << e.id;
+        if seen & bit != 0 || e.len == 0 {
+            return false;
+        }
+        seen |= bit;
+        let ok = match e.id {
+            0 => {
+                has[0] = true;
+                matches!(e.value.as_bytes(), [a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic())
+            }
+            1 => {
+                has[1] = true;
+                e.len <= 25
+            }
+            2 => e.len <= 15,
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+    }
+    has == [true, true]
 }
 
 /// 00 first, 63 last, no duplicates, no zero lengths: a walk of the root in payload order,
@@ -1066,6 +1114,7 @@ mod tests {
     fn general(m: &Mpm<'_>) -> Vec<String> {
         let mut g = m.clone();
         g.clean = false;
+        g.chars = 0;
         issues(&g)
     }
 
@@ -1080,6 +1129,7 @@ mod tests {
     #[test]
     fn fast_path_reports_what_the_general_checks_report() {
         let mut fast = 0;
+        let mut fast_utf8 = 0;
         let mut mutated = 0;
         for p in corpus() {
             let Ok(m) = parse(&p) else { continue };
@@ -1088,6 +1138,22 @@ mod tests {
                 continue;
             }
             fast += 1;
+            if !p.is_ascii() {
+                fast_utf8 += 1;
+                // Each character replaced by one of another width: lengths still count
+                // characters, so the structure stays and only the rules can change.
+                let chars: Vec<char> = p.chars().collect();
+                for i in 0..chars.len() {
+                    for c in ['最', 'é', 'A', '\u{7f}'] {
+                        let mut e = chars.clone();
+                        e[i] = c;
+                        let e: String = e.into_iter().collect();
+                        let Ok(m) = parse(&e) else { continue };
+                        assert_eq!(issues(&m), general(&m), "{e}");
+                        mutated += 1;
+                    }
+                }
+            }
             // Every one-byte edit of a payload the fast path accepts: the edits that break a
             // rule must leave the fast path and be reported exactly as the general checks do.
             let b = p.as_bytes();
@@ -1095,7 +1161,9 @@ mod tests {
                 for c in [b'0', b'9', b'.', b'A', b'a', b' ', b'~'] {
                     let mut e = b.to_vec();
                     e[i] = c;
-                    let e = String::from_utf8(e).unwrap();
+                    let Ok(e) = String::from_utf8(e) else {
+                        continue;
+                    };
                     let Ok(m) = parse(&e) else { continue };
                     assert_eq!(issues(&m), general(&m), "{e}");
                     mutated += 1;
@@ -1104,6 +1172,7 @@ mod tests {
         }
         // The corpus is mostly clean payloads: the fast path must be what reads them.
         assert!(fast > 100, "{fast}");
+        assert!(fast_utf8 >= 3, "{fast_utf8}");
         assert!(mutated > 100_000, "{mutated}");
     }
 
@@ -1124,6 +1193,12 @@ mod tests {
             v.push("A".repeat(n));
             v.push("7".repeat(n));
         }
+        // Characters outside the common set, where lengths count characters, not bytes.
+        for n in [1, 2, 14, 15, 16, 24, 25, 26] {
+            v.push("最".repeat(n));
+            v.push(alloc::format!("é{}", "A".repeat(n - 1)));
+        }
+        v.push(String::from("\u{1f}A"));
         v
     }
 
