@@ -1873,11 +1873,11 @@ unsafe fn scan_frame(
 /// (`[[x, y], ...]`, top-left of the symbol first, clockwise), `backend`, then the members of
 /// the inspect JSON of the payload (lenient, masked). No code found is `QRPAY_OK` with `[]`.
 /// Scanning tries the plain frame, then inverted, thresholded and downscaled ones, for at
-/// most about 2 seconds. The backend is rqrr unless the library was built with the cargo
-/// features `rxing` or `quircs` (then those, as the CLI does).
+/// most about 2 seconds. The backends are the CLI's cascade, rxing then quircs (default
+/// features); a build with `--no-default-features --features image` scans with rqrr alone.
 ///
-/// Returns `QRPAY_SCAN_FRAME` (zero width or height, stride below width, over 16384 px a side
-/// or 64 Mpx), `QRPAY_UNSUPPORTED` (built without feature `image`), or the pointer and buffer
+/// Returns `QRPAY_SCAN_FRAME` (zero width or height, stride below width, over 8192 px a side
+/// or 16 Mpx), `QRPAY_UNSUPPORTED` (built without feature `image`), or the pointer and buffer
 /// statuses.
 ///
 /// Allocates (temporarily): a copy of the frame and its preprocessed versions, the codes
