@@ -18,7 +18,7 @@ use alloc::string::String;
 
 use super::{expect_country, expect_currency, is_digits, push, sub_offset, sub_path};
 use super::{Expiry, SchemeData, SchemeId};
-use crate::mpm::{BuildError, MerchantAccount, Mpm, MpmBuilder, Prompted, Template};
+use crate::mpm::{BuildError, MerchantAccount, Mpm, MpmBuilder, Prompted, SubIndex, Template};
 use crate::report::{Code, Detail, Path, Report};
 
 /// Individual (29) or merchant (30) account.
@@ -66,13 +66,10 @@ pub fn looks_like_account(v: &str) -> bool {
 }
 
 fn account<'a>(m: &Mpm<'a>) -> Option<(MerchantAccount<'a>, Template<'a>, &'a str)> {
-    m.merchant_accounts()
-        .filter(|a| a.id == 29 || a.id == 30)
-        .find_map(|a| {
-            let t = a.template()?;
-            let g = t.get(0)?;
-            g.contains('@').then_some((a, t, g))
-        })
+    super::account_templates(m, 29, 30).find_map(|(a, t)| {
+        let g = t.guid()?;
+        g.contains('@').then_some((a, t, g))
+    })
 }
 
 /// True when [`read`] finds a KHQR view (without reading the rest of it).
@@ -129,7 +126,8 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
         );
     }
     if a.id == 30 {
-        if t.get(1).is_none() {
+        let t = SubIndex::new(t);
+        if !t.has(1) {
             push(
                 report,
                 Code::SchemeKhqrAccount,
@@ -138,7 +136,7 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
                 Detail::Missing("30/01 merchant ID"),
             );
         }
-        if t.get(2).is_none() {
+        if !t.has(2) {
             push(
                 report,
                 Code::SchemeKhqrAccount,
@@ -149,10 +147,11 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
         }
     }
     if let (Some(v), Some(at)) = (m.get(99), m.offset_of(99)) {
-        let times = Template::new(v, at + 4);
+        let times = SubIndex::new(Template::new(v, at + 4));
+        let until = times.get(1);
         let created = millis(times.get(0));
-        let expires = millis(times.get(1));
-        let ok = match (created, times.get(1), expires) {
+        let expires = millis(until);
+        let ok = match (created, until, expires) {
             (Some(_), None, _) => true,
             (Some(c), Some(_), Some(e)) => e > c,
             _ => false,
