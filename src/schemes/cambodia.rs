@@ -18,7 +18,7 @@ use alloc::string::String;
 
 use super::{expect_country, expect_currency, is_digits, push, sub_offset, sub_path};
 use super::{Expiry, SchemeData, SchemeId};
-use crate::mpm::{BuildError, MerchantAccount, Mpm, MpmBuilder, Prompted, SubIndex, Template};
+use crate::mpm::{BuildError, MerchantAccount, Mpm, MpmBuilder, Prompted, Template};
 use crate::report::{Code, Detail, Path, Report};
 
 /// Individual (29) or merchant (30) account.
@@ -78,8 +78,11 @@ pub(crate) fn is_khqr(m: &Mpm<'_>) -> bool {
 }
 
 fn millis(v: Option<&str>) -> Option<u64> {
-    v.filter(|v| v.len() == 13 && is_digits(v))
-        .and_then(|v| v.parse().ok())
+    // Thirteen digits always fit a u64, so this is what `parse` gives.
+    v.filter(|v| v.len() == 13 && is_digits(v)).map(|v| {
+        v.bytes()
+            .fold(0u64, |acc, b| acc * 10 + u64::from(b - b'0'))
+    })
 }
 
 fn prompted_value(p: Option<Prompted<'_>>) -> Option<&str> {
@@ -126,8 +129,8 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
         );
     }
     if a.id == 30 {
-        let t = SubIndex::new(t);
-        if !t.has(1) {
+        let [merchant_id, bank] = t.get_each([1, 2]);
+        if merchant_id.is_none() {
             push(
                 report,
                 Code::SchemeKhqrAccount,
@@ -136,7 +139,7 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
                 Detail::Missing("30/01 merchant ID"),
             );
         }
-        if !t.has(2) {
+        if bank.is_none() {
             push(
                 report,
                 Code::SchemeKhqrAccount,
@@ -146,17 +149,17 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
             );
         }
     }
-    if let (Some(v), Some(at)) = (m.get(99), m.offset_of(99)) {
-        let times = SubIndex::new(Template::new(v, at + 4));
-        let until = times.get(1);
-        let created = millis(times.get(0));
+    // The template's offset matters only for the issue: it is found only then.
+    if let Some(v) = m.get(99) {
+        let [first, until] = Template::new(v, 0).get_each([0, 1]);
+        let created = millis(first);
         let expires = millis(until);
         let ok = match (created, until, expires) {
             (Some(_), None, _) => true,
             (Some(c), Some(_), Some(e)) => e > c,
             _ => false,
         };
-        if !ok {
+        if let (false, Some(at)) = (ok, m.offset_of(99)) {
             push(
                 report,
                 Code::SchemeKhqrExpiry,

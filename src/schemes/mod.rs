@@ -347,11 +347,30 @@ pub fn schemes_of_primitive(id: u8) -> SchemeSet {
 /// acquirer templates). Never allocates.
 pub fn identify(m: &Mpm<'_>) -> SchemeSet {
     let mut set = SchemeSet::EMPTY;
-    for a in m.merchant_accounts() {
-        set.extend(schemes_of_primitive(a.id));
+    // Only primitive IDs 02-16 name a scheme by themselves.
+    for id in m.ids_in(2, 16) {
+        set.extend(schemes_of_primitive(id));
     }
-    for g in m.guids() {
-        set.extend(schemes_of_guid(g));
+    // What `Mpm::guids` yields, in its order, without the offsets it does not need.
+    let guid = |v| Template::new(v, 0).guid();
+    for id in m.ids_in(26, 51) {
+        if let Some(g) = m.get(id).and_then(guid) {
+            set.extend(schemes_of_guid(g));
+        }
+    }
+    if let Some(ad) = m.get(62) {
+        for e in crate::tlv::Walker::new(ad).map_while(Result::ok) {
+            if e.id >= 50 {
+                if let Some(g) = guid(e.value) {
+                    set.extend(schemes_of_guid(g));
+                }
+            }
+        }
+    }
+    for id in m.ids_in(80, 99) {
+        if let Some(g) = m.get(id).and_then(guid) {
+            set.extend(schemes_of_guid(g));
+        }
     }
     if cambodia::is_khqr(m) {
         set.insert(SchemeId::Khqr);
