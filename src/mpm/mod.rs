@@ -133,6 +133,23 @@ fn classify(b: &[u8]) -> (usize, bool) {
     }
 }
 
+/// `str::is_ascii`, eight bytes at a time including the tail (the standard one finishes
+/// byte by byte).
+#[inline]
+fn is_ascii(b: &[u8]) -> bool {
+    if b.len() < 8 {
+        return b.is_ascii();
+    }
+    let word = |c: &[u8]| c.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w));
+    let mut acc = 0;
+    for c in b.chunks_exact(8) {
+        acc |= word(c);
+    }
+    // The last eight bytes cover the tail (overlapping the last chunk).
+    acc |= word(b.get(b.len() - 8..).unwrap_or(&[]));
+    acc & 0x8080_8080_8080_8080 == 0
+}
+
 /// The index of the first byte of `b` that is not ASCII (`b.len()` when none is).
 fn first_non_ascii(b: &[u8]) -> usize {
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -476,7 +493,9 @@ impl<'a> Template<'a> {
 
     /// The sub-objects, in order, stopping at the first structural error.
     pub fn iter(&self) -> Walker<'a> {
-        Walker::at(self.value, self.offset)
+        // The eight-bytes-at-a-time ASCII test: templates are short, the standard one pays
+        // for its alignment handling.
+        Walker::at_known(self.value, self.offset, is_ascii(self.value.as_bytes()))
     }
 
     /// True when the value walks as data objects to its end.
@@ -514,8 +533,119 @@ impl<'a> Template<'a> {
     }
 
     /// The globally unique identifier (sub-ID 00), wherever it stands in the template.
+    #[inline]
     pub fn guid(&self) -> Option<&'a str> {
+        // Nearly always the first object: when its header and value are ASCII, the walker
+        // would read it from the bytes just so.
+        if let Some((0, len)) = crate::tlv::ascii_header(self.value.as_bytes()) {
+            if let Some(v) = self
+                .value
+                .get(4..4 + len)
+                .filter(|v| is_ascii(v.as_bytes()))
+            {
+                return Some(v);
+            }
+        }
         self.get(0)
+    }
+}
+
+/// The sub-objects of a [`Template`] indexed in one walk, so that looking up several sub-IDs
+/// costs one walk instead of one each. Lookups answer exactly as [`Template::element`] does
+/// (first occurrence, nothing after a structural error).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SubIndex<'a> {
+    t: Template<'a>,
+    /// Bit `id` set: sub-ID `id` occurs before any structural error.
+    present: u128,
+    /// Byte index of the value of the first occurrence of each sub-ID (0: absent; a value
+    /// never starts at byte 0). Used only when `indexed`.
+    starts: [u8; 100],
+    /// The value is ASCII and at most 255 bytes, so `starts` holds it; otherwise lookups
+    /// walk the template.
+    indexed: bool,
+}
+
+impl<'a> SubIndex<'a> {
+    /// Indexes the sub-objects of `t`.
+    #[inline]
+    pub(crate) fn new(t: Template<'a>) -> SubIndex<'a> {
+        let b = t.value.as_bytes();
+        let mut ix = SubIndex {
+            t,
+            present: 0,
+            starts: [0; 100],
+            indexed: b.len() <= usize::from(u8::MAX) && is_ascii(b),
+        };
+        if !ix.indexed {
+            ix.present = t
+                .iter()
+                .map_while(Result::ok)
+                .fold(0, |acc, e| acc | 1u128 << e.id);
+            return ix;
+        }
+        // ASCII: the walker's step is exactly `ascii_header` (it fails where that refuses).
+        let mut pos = 0;
+        while let Some(rest) = b.get(pos..).filter(|r| !r.is_empty()) {
+            let Some((id, len)) = crate::tlv::ascii_header(rest) else {
+                break;
+            };
+            let bit = 1u128 << id;
+            if ix.present & bit == 0 {
+                ix.present |= bit;
+                if let Some(slot) = ix.starts.get_mut(usize::from(id)) {
+                    *slot = (pos + 4) as u8;
+                }
+            }
+            pos += 4 + len;
+        }
+        ix
+    }
+
+    /// The template indexed.
+    pub(crate) fn template(&self) -> Template<'a> {
+        self.t
+    }
+
+    /// True when sub-ID `id` occurs (as [`Template::element`] would find it).
+    #[inline]
+    pub(crate) fn has(&self, id: u8) -> bool {
+        id < 100 && self.present & 1u128 << id != 0
+    }
+
+    /// [`Template::element`].
+    #[inline]
+    pub(crate) fn element(&self, id: u8) -> Option<Element<'a>> {
+        if !self.has(id) {
+            return None;
+        }
+        if !self.indexed {
+            return self.t.element(id);
+        }
+        let start = usize::from(*self.starts.get(usize::from(id))?);
+        let len = match self.t.value.as_bytes().get(start.checked_sub(2)?..start)? {
+            [a, b] => usize::from(a.wrapping_sub(b'0')) * 10 + usize::from(b.wrapping_sub(b'0')),
+            _ => return None,
+        };
+        Some(Element {
+            id,
+            value: self.t.value.get(start..start + len)?,
+            offset: self.t.offset + start - 4,
+            len,
+        })
+    }
+
+    /// [`Template::get`].
+    #[inline]
+    pub(crate) fn get(&self, id: u8) -> Option<&'a str> {
+        self.element(id).map(|e| e.value)
+    }
+
+    /// The offset of sub-object `sub`, or of the template's header when absent.
+    #[inline]
+    pub(crate) fn sub_offset(&self, sub: u8) -> usize {
+        self.element(sub)
+            .map_or(self.t.offset.saturating_sub(4), |e| e.offset)
     }
 }
 
@@ -1294,6 +1424,38 @@ mod tests {
             let t = Template::new(v, 4);
             let ids = [0, 1, 2, 3, 25];
             assert_eq!(t.get_each(ids), ids.map(|id| t.get(id)), "{v}");
+        }
+    }
+
+    #[test]
+    fn sub_index_answers_as_element() {
+        let mut seed = 5;
+        let mut values: alloc::vec::Vec<alloc::string::String> = [
+            "0014br.gov.bcb.pix0115a@b.com0210Pedido 1230201X",
+            "0103ABC0015com.paycashless2503u/v",
+            "0014br.gov.bcb.pix01",
+            "0104最佳运输0202北京0002ZH",
+            "",
+            "9999",
+            "0000",
+        ]
+        .map(alloc::string::String::from)
+        .to_vec();
+        for _ in 0..2000 {
+            values.push(crate::tlv::tlv_like(&mut seed, 1));
+        }
+        values.push("0103abc".repeat(40));
+        values.push("0003北京".into());
+        values.push("0002北京0003abc".into());
+        values.push("0005ab北京c".into());
+        for (i, v) in values.iter().enumerate() {
+            let t = Template::new(v, 7 + i);
+            let ix = SubIndex::new(t);
+            assert_eq!(t.guid(), t.get(0), "{v}");
+            for id in 0..=100 {
+                assert_eq!(ix.element(id), t.element(id), "{v} {id}");
+                assert_eq!(ix.has(id), t.element(id).is_some(), "{v} {id}");
+            }
         }
     }
 

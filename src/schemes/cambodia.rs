@@ -66,13 +66,10 @@ pub fn looks_like_account(v: &str) -> bool {
 }
 
 fn account<'a>(m: &Mpm<'a>) -> Option<(MerchantAccount<'a>, Template<'a>, &'a str)> {
-    m.merchant_accounts()
-        .filter(|a| a.id == 29 || a.id == 30)
-        .find_map(|a| {
-            let t = a.template()?;
-            let g = t.get(0)?;
-            g.contains('@').then_some((a, t, g))
-        })
+    super::account_templates(m, 29, 30).find_map(|(a, t)| {
+        let g = t.guid()?;
+        g.contains('@').then_some((a, t, g))
+    })
 }
 
 /// True when [`read`] finds a KHQR view (without reading the rest of it).
@@ -81,8 +78,11 @@ pub(crate) fn is_khqr(m: &Mpm<'_>) -> bool {
 }
 
 fn millis(v: Option<&str>) -> Option<u64> {
-    v.filter(|v| v.len() == 13 && is_digits(v))
-        .and_then(|v| v.parse().ok())
+    // Thirteen digits always fit a u64, so this is what `parse` gives.
+    v.filter(|v| v.len() == 13 && is_digits(v)).map(|v| {
+        v.bytes()
+            .fold(0u64, |acc, b| acc * 10 + u64::from(b - b'0'))
+    })
 }
 
 fn prompted_value(p: Option<Prompted<'_>>) -> Option<&str> {
@@ -129,7 +129,8 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
         );
     }
     if a.id == 30 {
-        if t.get(1).is_none() {
+        let [merchant_id, bank] = t.get_each([1, 2]);
+        if merchant_id.is_none() {
             push(
                 report,
                 Code::SchemeKhqrAccount,
@@ -138,7 +139,7 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
                 Detail::Missing("30/01 merchant ID"),
             );
         }
-        if t.get(2).is_none() {
+        if bank.is_none() {
             push(
                 report,
                 Code::SchemeKhqrAccount,
@@ -148,16 +149,17 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
             );
         }
     }
-    if let (Some(v), Some(at)) = (m.get(99), m.offset_of(99)) {
-        let times = Template::new(v, at + 4);
-        let created = millis(times.get(0));
-        let expires = millis(times.get(1));
-        let ok = match (created, times.get(1), expires) {
+    // The template's offset matters only for the issue: it is found only then.
+    if let Some(v) = m.get(99) {
+        let [first, until] = Template::new(v, 0).get_each([0, 1]);
+        let created = millis(first);
+        let expires = millis(until);
+        let ok = match (created, until, expires) {
             (Some(_), None, _) => true,
             (Some(c), Some(_), Some(e)) => e > c,
             _ => false,
         };
-        if !ok {
+        if let (false, Some(at)) = (ok, m.offset_of(99)) {
             push(
                 report,
                 Code::SchemeKhqrExpiry,

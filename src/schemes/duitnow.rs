@@ -13,9 +13,9 @@
 
 use alloc::string::String;
 
-use super::{account_where, expect_country, expect_currency, is_digits, push, sub_offset};
+use super::{account_where, expect_country, expect_currency, is_digits, push};
 use super::{starts_ic, sub_path, Expiry, SchemeData, SchemeId};
-use crate::mpm::{BuildError, Mpm, MpmBuilder};
+use crate::mpm::{BuildError, Mpm, MpmBuilder, SubIndex};
 use crate::report::{Code, Detail, Path, Report};
 
 /// PayNet's RID; the DuitNow GUID is `A000000615000101`.
@@ -57,13 +57,14 @@ pub fn read<'a>(m: &Mpm<'a>) -> Option<DuitNow<'a>> {
 /// country MY.
 pub fn validate(m: &Mpm<'_>, report: &mut Report) {
     if let Some((a, t)) = account_where(m, |g| starts_ic(g, RID)) {
+        let t = SubIndex::new(t);
         match t.get(1) {
             Some(v) if v.len() == 6 && is_digits(v) => {}
             Some(_) => push(
                 report,
                 Code::SchemeDuitnowAccount,
                 sub_path(a.id, 1),
-                sub_offset(&t, 1),
+                t.sub_offset(1),
                 Detail::Expected("an application ID of 6 digits"),
             ),
             None => push(
@@ -74,7 +75,7 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
                 Detail::Missing("01 application ID"),
             ),
         }
-        if t.get(2).is_none() {
+        if !t.has(2) {
             push(
                 report,
                 Code::SchemeDuitnowAccount,

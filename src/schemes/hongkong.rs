@@ -2,9 +2,9 @@
 //! 03 mobile (`+852-…`), 04 e-mail, 05 expiry `YYMMDDhhmmss`. Often combined with UnionPay
 //! (primitive 15).
 
-use super::{account_where, expect_country, expect_currency, is_digits, push, sub_offset};
+use super::{account_where, expect_country, expect_currency, is_digits, push};
 use super::{sub_path, Date, Expiry, SchemeData, SchemeId};
-use crate::mpm::{Mpm, Prompted};
+use crate::mpm::{Mpm, Prompted, SubIndex};
 use crate::report::{Code, Detail, Path, Report};
 
 /// The FPS GUID.
@@ -66,7 +66,8 @@ pub fn read<'a>(m: &Mpm<'a>) -> Option<Fps<'a>> {
 /// present; currency 344 or 156; country HK.
 pub fn validate(m: &Mpm<'_>, report: &mut Report) {
     if let Some((a, t)) = account_where(m, |g| g.eq_ignore_ascii_case(GUID)) {
-        if t.get(2).is_none() && t.get(3).is_none() && t.get(4).is_none() {
+        let t = SubIndex::new(t);
+        if !t.has(2) && !t.has(3) && !t.has(4) {
             push(
                 report,
                 Code::SchemeFpsAccount,
@@ -81,7 +82,7 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
                     report,
                     Code::SchemeFpsAccount,
                     sub_path(a.id, 1),
-                    sub_offset(&t, 1),
+                    t.sub_offset(1),
                     Detail::Expected("a participant code of 3 digits"),
                 );
             }

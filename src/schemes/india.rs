@@ -24,8 +24,7 @@ pub struct Upi<'a> {
 fn upi_templates<'a, 'm>(
     m: &'m Mpm<'a>,
 ) -> impl Iterator<Item = (MerchantAccount<'a>, Template<'a>)> + 'm {
-    m.merchant_accounts()
-        .filter_map(|a| Some((a, a.template()?)))
+    super::account_templates(m, 26, 51)
         .filter(|(_, t)| t.guid().is_some_and(|g| starts_ic(g, UPI_RID)))
 }
 
@@ -99,9 +98,11 @@ pub fn read_bharatqr<'a>(m: &Mpm<'a>) -> BharatQr<'a> {
 /// or a UPI template next to a card-network primitive.
 pub fn is_bharat_qr(m: &Mpm<'_>, found: SchemeSet) -> bool {
     let npci = m.any_in(6, 8);
-    let cards = m.any_in(2, 25);
     let upi = found.contains(SchemeId::Upi);
-    (m.country() == Some("IN") && (upi || npci)) || (upi && cards)
+    if !upi && !npci {
+        return false;
+    }
+    (m.country() == Some("IN") && (upi || npci)) || (upi && m.any_in(2, 25))
 }
 
 /// Checks the Bharat QR profile: currency 356, country IN.

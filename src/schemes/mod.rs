@@ -236,54 +236,86 @@ pub fn schemes_of_guid(guid: &str) -> SchemeSet {
     use SchemeId as S;
     let eq = |s: &str| guid.eq_ignore_ascii_case(s);
     let pre = |p: &str| starts_ic(guid, p);
-    let mut set = SchemeSet::EMPTY;
-    if pix::GUIDS.iter().any(|g| eq(g)) {
-        set.insert(S::Pix);
-    } else if pre(thai::RID) {
-        set.insert(S::Promptpay);
-        if thai::BILL_AIDS.iter().any(|g| eq(g)) {
+    // One chain of tests, the first that matches deciding, split by the first letter of what
+    // it looks for (a GUID can only match tests whose text starts with its own first letter):
+    // the order within each letter is the order of the chain.
+    let one = match guid.as_bytes().first().map(u8::to_ascii_lowercase) {
+        Some(b'a') => return registered_aid(guid).unwrap_or(SchemeSet::EMPTY),
+        Some(b'b') => pix::GUIDS.iter().any(|g| eq(g)).then_some(S::Pix),
+        Some(b's') => {
+            if eq(singapore::PAYNOW_GUID) {
+                Some(S::Paynow)
+            } else {
+                (eq(singapore::SGQR_GUID) || eq(singapore::NETS_GUID)).then_some(S::Sgqr)
+            }
+        }
+        Some(b'i') => {
+            if qris::NATIONAL_GUIDS.iter().any(|g| eq(g)) {
+                Some(S::Qris)
+            } else {
+                eq(bceao::GUID).then_some(S::Pispi)
+            }
+        }
+        Some(b'p') => pre(philippines::PPMI_PREFIX).then_some(S::Qrph),
+        Some(b'c') => {
+            if eq(philippines::P2P_GUID) {
+                Some(S::Qrph)
+            } else if pre(china::ALIPAY_GUID_PREFIX) {
+                Some(S::Alipay)
+            } else {
+                eq(china::WECHAT_GUID).then_some(S::Wechatpay)
+            }
+        }
+        Some(b'h') => eq(hongkong::GUID).then_some(S::Fps),
+        Some(b'f') => eq(nepal::FONEPAY_GUID).then_some(S::Fonepay),
+        Some(b'k') => eq(kenya::GUID).then_some(S::Keqr),
+        Some(b'j') => eq(japan::GUID).then_some(S::Jpqr),
+        Some(b'd') => pre(unionpay::CHINA_RID).then_some(S::Unionpay),
+        _ => None,
+    };
+    one.map_or(SchemeSet::EMPTY, SchemeSet::of)
+}
+
+/// The AIDs of [`schemes_of_guid`] (all upper case, at most [`AID_HEAD`] characters), in
+/// its order: what each prefix (or, for the Thai bill AIDs, whole AID) names.
+const AID_HEAD: usize = 16;
+
+/// [`schemes_of_guid`] for a GUID starting with `A`: registered application identifiers,
+/// compared with the GUID's first [`AID_HEAD`] bytes upper-cased once.
+fn registered_aid(guid: &str) -> Option<SchemeSet> {
+    use SchemeId as S;
+    let mut buf = [0u8; AID_HEAD];
+    let n = guid.len().min(AID_HEAD);
+    for (d, c) in buf.iter_mut().zip(guid.as_bytes()) {
+        *d = c.to_ascii_uppercase();
+    }
+    let head = buf.get(..n)?;
+    let pre = |p: &str| head.starts_with(p.as_bytes());
+    let one = |id| Some(SchemeSet::of(id));
+    if pre(thai::RID) {
+        let mut set = SchemeSet::of(S::Promptpay);
+        if guid.len() <= AID_HEAD && thai::BILL_AIDS.iter().any(|b| head == b.as_bytes()) {
             set.insert(S::ThaiqrBill);
         }
-    } else if eq(singapore::PAYNOW_GUID) {
-        set.insert(S::Paynow);
-    } else if eq(singapore::SGQR_GUID) || eq(singapore::NETS_GUID) {
-        set.insert(S::Sgqr);
-    } else if qris::NATIONAL_GUIDS.iter().any(|g| eq(g)) {
-        set.insert(S::Qris);
-    } else if pre(duitnow::RID) {
-        set.insert(S::Duitnow);
-    } else if pre(vietnam::VIETQR_RID) {
-        set.insert(S::Vietqr);
-    } else if pre(vietnam::VNPAY_RID) {
-        set.insert(S::Vnpay);
-    } else if pre("ph.ppmi.") || eq(philippines::P2P_GUID) {
-        set.insert(S::Qrph);
-    } else if eq(hongkong::GUID) {
-        set.insert(S::Fps);
-    } else if pre(india::UPI_RID) {
-        set.insert(S::Upi);
-    } else if eq(nepal::FONEPAY_GUID) {
-        set.insert(S::Fonepay);
-    } else if pre(mongolia::QPAY_AID) {
-        set.insert(S::Qpay);
-    } else if pre(laos::LAPNET_AID) {
-        set.insert(S::Laoqr);
-    } else if eq(kenya::GUID) {
-        set.insert(S::Keqr);
-    } else if eq(bceao::GUID) {
-        set.insert(S::Pispi);
-    } else if eq(japan::GUID) {
-        set.insert(S::Jpqr);
-    } else if pre(unionpay::RID) || pre(unionpay::CHINA_RID) {
-        set.insert(S::Unionpay);
-    } else if pre(china::ALIPAY_GUID_PREFIX) {
-        set.insert(S::Alipay);
-    } else if eq(china::WECHAT_GUID) {
-        set.insert(S::Wechatpay);
-    } else if let Some(id) = cards::network_of_aid(guid) {
-        set.insert(id);
+        return Some(set);
     }
-    set
+    for (p, id) in [
+        (duitnow::RID, S::Duitnow),
+        (vietnam::VIETQR_RID, S::Vietqr),
+        (vietnam::VNPAY_RID, S::Vnpay),
+        (india::UPI_RID, S::Upi),
+        (mongolia::QPAY_AID, S::Qpay),
+        (laos::LAPNET_AID, S::Laoqr),
+        (unionpay::RID, S::Unionpay),
+    ] {
+        if pre(p) {
+            return one(id);
+        }
+    }
+    cards::RIDS
+        .iter()
+        .find(|(r, _)| pre(r))
+        .and_then(|(_, id)| one(*id))
 }
 
 /// The schemes the AID (tag 4F, in hex) of a consumer-presented code names: its network by
@@ -315,11 +347,30 @@ pub fn schemes_of_primitive(id: u8) -> SchemeSet {
 /// acquirer templates). Never allocates.
 pub fn identify(m: &Mpm<'_>) -> SchemeSet {
     let mut set = SchemeSet::EMPTY;
-    for a in m.merchant_accounts() {
-        set.extend(schemes_of_primitive(a.id));
+    // Only primitive IDs 02-16 name a scheme by themselves.
+    for id in m.ids_in(2, 16) {
+        set.extend(schemes_of_primitive(id));
     }
-    for g in m.guids() {
-        set.extend(schemes_of_guid(g));
+    // What `Mpm::guids` yields, in its order, without the offsets it does not need.
+    let guid = |v| Template::new(v, 0).guid();
+    for id in m.ids_in(26, 51) {
+        if let Some(g) = m.get(id).and_then(guid) {
+            set.extend(schemes_of_guid(g));
+        }
+    }
+    if let Some(ad) = m.get(62) {
+        for e in crate::tlv::Walker::new(ad).map_while(Result::ok) {
+            if e.id >= 50 {
+                if let Some(g) = guid(e.value) {
+                    set.extend(schemes_of_guid(g));
+                }
+            }
+        }
+    }
+    for id in m.ids_in(80, 99) {
+        if let Some(g) = m.get(id).and_then(guid) {
+            set.extend(schemes_of_guid(g));
+        }
     }
     if cambodia::is_khqr(m) {
         set.insert(SchemeId::Khqr);
@@ -531,15 +582,37 @@ pub fn payment_data_all<'a, 'm>(m: &'m Mpm<'a>) -> impl Iterator<Item = SchemeDa
 
 // ---- helpers shared by the profiles ----
 
+/// Root object `id` of `m` as a merchant account (what [`Mpm::merchant_accounts`] yields
+/// for it).
+#[inline]
+pub(crate) fn account_of<'a>(m: &Mpm<'a>, id: u8) -> Option<MerchantAccount<'a>> {
+    Some(MerchantAccount {
+        id,
+        value: m.get(id)?,
+        offset: m.offset_of(id)?,
+    })
+}
+
+/// The merchant-account templates of `m` with IDs `lo` to `hi` (within 26–51), in ID order:
+/// [`Mpm::merchant_accounts`] with their templates, without visiting the other IDs.
+#[inline]
+pub(crate) fn account_templates<'a, 'm>(
+    m: &'m Mpm<'a>,
+    lo: u8,
+    hi: u8,
+) -> impl Iterator<Item = (MerchantAccount<'a>, Template<'a>)> + 'm {
+    m.ids_in(lo.max(26), hi.min(51)).filter_map(move |id| {
+        let a = account_of(m, id)?;
+        Some((a, a.template()?))
+    })
+}
+
 /// The first merchant-account template (26–51) whose GUID satisfies `pred`.
 pub(crate) fn account_where<'a>(
     m: &Mpm<'a>,
     pred: impl Fn(&str) -> bool,
 ) -> Option<(MerchantAccount<'a>, Template<'a>)> {
-    m.merchant_accounts().find_map(|a| {
-        let t = a.template()?;
-        pred(t.guid()?).then_some((a, t))
-    })
+    account_templates(m, 26, 51).find(|(_, t)| t.guid().is_some_and(&pred))
 }
 
 /// Path of sub-object `sub` of root `id`.
@@ -653,6 +726,126 @@ mod tests {
         assert_eq!(s.len(), 2);
         let v: alloc::vec::Vec<_> = s.iter().collect();
         assert_eq!(v, [SchemeId::Pix, SchemeId::Wechatpay]);
+    }
+
+    /// The chain [`schemes_of_guid`] splits by first letter, as one chain.
+    fn schemes_of_guid_chain(guid: &str) -> SchemeSet {
+        use SchemeId as S;
+        let eq = |s: &str| guid.eq_ignore_ascii_case(s);
+        let pre = |p: &str| starts_ic(guid, p);
+        let mut set = SchemeSet::EMPTY;
+        if pix::GUIDS.iter().any(|g| eq(g)) {
+            set.insert(S::Pix);
+        } else if pre(thai::RID) {
+            set.insert(S::Promptpay);
+            if thai::BILL_AIDS.iter().any(|g| eq(g)) {
+                set.insert(S::ThaiqrBill);
+            }
+        } else if eq(singapore::PAYNOW_GUID) {
+            set.insert(S::Paynow);
+        } else if eq(singapore::SGQR_GUID) || eq(singapore::NETS_GUID) {
+            set.insert(S::Sgqr);
+        } else if qris::NATIONAL_GUIDS.iter().any(|g| eq(g)) {
+            set.insert(S::Qris);
+        } else if pre(duitnow::RID) {
+            set.insert(S::Duitnow);
+        } else if pre(vietnam::VIETQR_RID) {
+            set.insert(S::Vietqr);
+        } else if pre(vietnam::VNPAY_RID) {
+            set.insert(S::Vnpay);
+        } else if pre("ph.ppmi.") || eq(philippines::P2P_GUID) {
+            set.insert(S::Qrph);
+        } else if eq(hongkong::GUID) {
+            set.insert(S::Fps);
+        } else if pre(india::UPI_RID) {
+            set.insert(S::Upi);
+        } else if eq(nepal::FONEPAY_GUID) {
+            set.insert(S::Fonepay);
+        } else if pre(mongolia::QPAY_AID) {
+            set.insert(S::Qpay);
+        } else if pre(laos::LAPNET_AID) {
+            set.insert(S::Laoqr);
+        } else if eq(kenya::GUID) {
+            set.insert(S::Keqr);
+        } else if eq(bceao::GUID) {
+            set.insert(S::Pispi);
+        } else if eq(japan::GUID) {
+            set.insert(S::Jpqr);
+        } else if pre(unionpay::RID) || pre(unionpay::CHINA_RID) {
+            set.insert(S::Unionpay);
+        } else if pre(china::ALIPAY_GUID_PREFIX) {
+            set.insert(S::Alipay);
+        } else if eq(china::WECHAT_GUID) {
+            set.insert(S::Wechatpay);
+        } else if let Some(id) = cards::network_of_aid(guid) {
+            set.insert(id);
+        }
+        set
+    }
+
+    #[test]
+    fn guid_dispatch_is_the_chain() {
+        let known = [
+            pix::GUIDS[0],
+            pix::GUIDS[1],
+            thai::RID,
+            thai::CREDIT_TRANSFER_AID,
+            thai::BILL_AIDS[0],
+            thai::BILL_AIDS[1],
+            singapore::PAYNOW_GUID,
+            singapore::SGQR_GUID,
+            singapore::NETS_GUID,
+            qris::NATIONAL_GUIDS[0],
+            qris::NATIONAL_GUIDS[1],
+            duitnow::GUID,
+            vietnam::VIETQR_RID,
+            vietnam::VNPAY_RID,
+            "ph.ppmi.p2pqrpay",
+            "ph.ppmi.",
+            "ph.ppmi",
+            philippines::P2P_GUID,
+            hongkong::GUID,
+            india::UPI_RID,
+            nepal::FONEPAY_GUID,
+            mongolia::QPAY_AID,
+            laos::LAPNET_AID,
+            kenya::GUID,
+            bceao::GUID,
+            japan::GUID,
+            unionpay::RID,
+            unionpay::CHINA_RID,
+            china::ALIPAY_GUID_PREFIX,
+            "com.alipay.xyz",
+            china::WECHAT_GUID,
+            "A0000000031010",
+            "A000000004",
+            "A000000025",
+            "A0000000651010",
+            "A000000152",
+            "A0000000",
+            "A",
+            "",
+            "é",
+            "Aé00000677",
+            "A000000677é",
+        ];
+        let mut cases = alloc::vec::Vec::new();
+        for k in known {
+            for v in [
+                alloc::string::String::from(k),
+                k.to_ascii_lowercase(),
+                k.to_ascii_uppercase(),
+                alloc::format!("{k}0"),
+                alloc::format!("{k}0123456789abcdef"),
+                alloc::format!("x{k}"),
+                k.get(..k.len().saturating_sub(1)).unwrap_or("").into(),
+            ] {
+                cases.push(v);
+            }
+        }
+        for g in cases {
+            assert_eq!(schemes_of_guid(&g), schemes_of_guid_chain(&g), "{g}");
+        }
     }
 
     #[test]

@@ -9,6 +9,9 @@ use crate::report::Report;
 /// The P2P GUID.
 pub const P2P_GUID: &str = "com.p2pqrpay";
 
+/// How the GUIDs of the PPMI templates (P2M, network) start.
+pub(crate) const PPMI_PREFIX: &str = "ph.ppmi.";
+
 /// The typed view of a QR Ph code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct QrPh<'a> {
@@ -27,7 +30,7 @@ pub struct QrPh<'a> {
 /// Reads the QR Ph view of `m`.
 pub fn read<'a>(m: &Mpm<'a>) -> Option<QrPh<'a>> {
     let (a, t) = account_where(m, |g| {
-        starts_ic(g, "ph.ppmi.") || g.eq_ignore_ascii_case(P2P_GUID)
+        starts_ic(g, PPMI_PREFIX) || g.eq_ignore_ascii_case(P2P_GUID)
     })?;
     Some(QrPh {
         account_id: a.id,

@@ -15,7 +15,7 @@ use alloc::string::String;
 
 use super::{account_where, expect_country, expect_currency, push, sub_offset, sub_path};
 use super::{SchemeData, SchemeId};
-use crate::mpm::{BuildError, Mpm, MpmBuilder, Prompted};
+use crate::mpm::{BuildError, Mpm, MpmBuilder, Prompted, Template};
 use crate::report::{Code, Detail, Path, Report, Seg};
 
 /// GUIDs of the Pix template (matched case-insensitively).
@@ -132,9 +132,14 @@ impl<'a> Pix<'a> {
 
 /// Reads the first Pix template of `m`.
 pub fn read<'a>(m: &Mpm<'a>) -> Option<Pix<'a>> {
+    read_with_template(m).map(|(p, _)| p)
+}
+
+/// [`read`], with the template read.
+fn read_with_template<'a>(m: &Mpm<'a>) -> Option<(Pix<'a>, Template<'a>)> {
     let (a, t) = account_where(m, |g| GUIDS.iter().any(|p| g.eq_ignore_ascii_case(p)))?;
     let [guid, key, info, fss, url] = t.get_each([0, 1, 2, 3, 25]);
-    Some(Pix {
+    let p = Pix {
         account_id: a.id,
         guid: guid?,
         key,
@@ -151,7 +156,8 @@ pub fn read<'a>(m: &Mpm<'a>) -> Option<Pix<'a>> {
                 .then(|| t.get(25))
                 .flatten()
         }),
-    })
+    };
+    Some((p, t))
 }
 
 /// The txid rule: 1–25 ASCII letters and digits.
@@ -162,8 +168,9 @@ pub fn is_txid(s: &str) -> bool {
 /// Checks the Pix profile: key or URL present and well formed, txid, currency 986, MCC
 /// `0000`, country BR.
 pub fn validate(m: &Mpm<'_>, report: &mut Report) {
-    let Some(p) = read(m) else { return };
-    let Some((_, t)) = account_where(m, |g| g.eq_ignore_ascii_case(p.guid)) else {
+    // The template read is the first whose GUID is `p.guid` (any before it would be a Pix
+    // template too).
+    let Some((p, t)) = read_with_template(m) else {
         return;
     };
     let id = p.account_id;

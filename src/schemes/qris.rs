@@ -14,9 +14,9 @@
 
 use alloc::string::String;
 
-use super::{expect_country, expect_currency, is_digits, push, sub_offset, sub_path};
+use super::{expect_country, expect_currency, is_digits, push, sub_path};
 use super::{SchemeData, SchemeId};
-use crate::mpm::{BuildError, MerchantAccount, Mpm, MpmBuilder, Template};
+use crate::mpm::{BuildError, MerchantAccount, Mpm, MpmBuilder, SubIndex, Template};
 use crate::report::{Code, Detail, Path, Report};
 
 /// GUIDs of the national QRIS template.
@@ -101,10 +101,7 @@ fn national<'a>(m: &Mpm<'a>) -> Option<(MerchantAccount<'a>, Template<'a>)> {
 fn acquirers<'a, 'm>(
     m: &'m Mpm<'a>,
 ) -> impl Iterator<Item = (MerchantAccount<'a>, Template<'a>)> + 'm {
-    m.merchant_accounts()
-        .filter(|a| (26..=45).contains(&a.id))
-        .filter_map(|a| Some((a, a.template()?)))
-        .filter(|(_, t)| t.guid().is_some_and(|g| !is_national(g)))
+    super::account_templates(m, 26, 45).filter(|(_, t)| t.guid().is_some_and(|g| !is_national(g)))
 }
 
 /// True for an Indonesian code (58 `ID`) with an acquirer template whose 01 is a QRIS
@@ -154,13 +151,14 @@ pub fn is_nmid(v: &str) -> bool {
 /// acquirer templates, currency 360, country ID.
 pub fn validate(m: &Mpm<'_>, report: &mut Report) {
     if let Some((a, t)) = national(m) {
+        let t = SubIndex::new(t);
         match t.get(2) {
             Some(v) if is_nmid(v) => {}
             Some(_) => push(
                 report,
                 Code::SchemeQrisNmid,
                 sub_path(a.id, 2),
-                sub_offset(&t, 2),
+                t.sub_offset(2),
                 Detail::Expected("ID and 10 to 13 digits"),
             ),
             None => push(
@@ -174,27 +172,27 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
         criteria(report, a.id, &t, true);
     }
     for (a, t) in acquirers(m) {
-        criteria(report, a.id, &t, false);
+        criteria(report, a.id, &SubIndex::new(t), false);
     }
     expect_currency(m, report, &["360"], "360 (IDR)");
     expect_country(m, report, &["ID"], "ID");
 }
 
-fn criteria(report: &mut Report, id: u8, t: &Template<'_>, mandatory: bool) {
+fn criteria(report: &mut Report, id: u8, t: &SubIndex<'_>, mandatory: bool) {
     match t.get(3) {
         Some(v) if Criteria::parse(v).is_some() => {}
         Some(_) => push(
             report,
             Code::SchemeQrisCriteria,
             sub_path(id, 3),
-            sub_offset(t, 3),
+            t.sub_offset(3),
             Detail::Expected("UMI, UKE, UME, UBE or URE"),
         ),
         None if mandatory => push(
             report,
             Code::SchemeQrisCriteria,
             Path::id(id),
-            t.offset().saturating_sub(4),
+            t.template().offset().saturating_sub(4),
             Detail::Missing("03 merchant criteria"),
         ),
         None => {}

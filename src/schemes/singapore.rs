@@ -12,9 +12,9 @@
 
 use alloc::string::String;
 
-use super::{account_where, expect_country, expect_currency, is_digits, push, sub_offset};
+use super::{account_where, expect_country, expect_currency, is_digits, push};
 use super::{sub_path, Date, Expiry, SchemeData, SchemeId};
-use crate::mpm::{BuildError, Mpm, MpmBuilder, Prompted};
+use crate::mpm::{BuildError, Mpm, MpmBuilder, Prompted, SubIndex};
 use crate::report::{Code, Detail, Path, Report};
 
 /// The PayNow GUID.
@@ -128,6 +128,7 @@ pub fn validate_paynow(m: &Mpm<'_>, report: &mut Report) {
     let Some((a, t)) = paynow_account(m) else {
         return;
     };
+    let t = SubIndex::new(t);
     let id = a.id;
     let ty = t.get(1).and_then(ProxyType::from_code);
     match (t.get(1), ty) {
@@ -142,7 +143,7 @@ pub fn validate_paynow(m: &Mpm<'_>, report: &mut Report) {
             report,
             Code::SchemePaynowProxy,
             sub_path(id, 1),
-            sub_offset(&t, 1),
+            t.sub_offset(1),
             Detail::Expected("0 (mobile) or 2 (UEN)"),
         ),
         _ => {}
@@ -159,7 +160,7 @@ pub fn validate_paynow(m: &Mpm<'_>, report: &mut Report) {
             report,
             Code::SchemePaynowProxy,
             sub_path(id, 2),
-            sub_offset(&t, 2),
+            t.sub_offset(2),
             Detail::Expected(match k {
                 ProxyType::Mobile => "+ and 8 to 15 digits",
                 ProxyType::Uen => "a UEN of 9 to 13 letters and digits",
@@ -180,7 +181,7 @@ pub fn validate_paynow(m: &Mpm<'_>, report: &mut Report) {
             report,
             Code::SchemePaynowEditable,
             sub_path(id, 3),
-            sub_offset(&t, 3),
+            t.sub_offset(3),
             Detail::Text("the amount must be editable (1) when the code has no amount"),
         ),
         Some("0") => {}
@@ -188,7 +189,7 @@ pub fn validate_paynow(m: &Mpm<'_>, report: &mut Report) {
             report,
             Code::SchemePaynowEditable,
             sub_path(id, 3),
-            sub_offset(&t, 3),
+            t.sub_offset(3),
             Detail::Expected("0 or 1"),
         ),
     }
@@ -198,7 +199,7 @@ pub fn validate_paynow(m: &Mpm<'_>, report: &mut Report) {
                 report,
                 Code::SchemePaynowExpiry,
                 sub_path(id, 4),
-                sub_offset(&t, 4),
+                t.sub_offset(4),
                 Detail::Expected("a date YYYYMMDD"),
             );
         }

@@ -12,9 +12,9 @@
 
 use alloc::string::String;
 
-use super::{account_where, expect_country, expect_currency, is_digits, push, sub_offset};
+use super::{account_where, expect_country, expect_currency, is_digits, push};
 use super::{starts_ic, sub_path, SchemeData, SchemeId};
-use crate::mpm::{BuildError, Mpm, MpmBuilder};
+use crate::mpm::{BuildError, Mpm, MpmBuilder, SubIndex};
 use crate::report::{Code, Detail, Path, Report};
 
 /// The Thai QR RID (every AID of the family starts with it).
@@ -123,6 +123,7 @@ pub fn validate_promptpay(m: &Mpm<'_>, report: &mut Report) {
         g.eq_ignore_ascii_case(CREDIT_TRANSFER_AID)
             || g.eq_ignore_ascii_case(CUSTOMER_PRESENTED_AID)
     }) {
+        let t = SubIndex::new(t);
         let present: usize = PROXIES
             .iter()
             .filter(|k| t.get(k.sub_id()).is_some())
@@ -151,7 +152,7 @@ pub fn validate_promptpay(m: &Mpm<'_>, report: &mut Report) {
                         report,
                         Code::SchemePromptpayProxy,
                         sub_path(a.id, k.sub_id()),
-                        sub_offset(&t, k.sub_id()),
+                        t.sub_offset(k.sub_id()),
                         Detail::Expected(match k {
                             ProxyKind::Mobile => "0066 and 9 digits",
                             ProxyKind::NationalId => "13 digits",
@@ -205,13 +206,14 @@ pub fn validate_bill(m: &Mpm<'_>, report: &mut Report) {
     else {
         return;
     };
+    let t = SubIndex::new(t);
     match t.get(1) {
         Some(v) if v.len() == 15 && is_digits(v) => {}
         Some(_) => push(
             report,
             Code::SchemeThaiqrBiller,
             sub_path(a.id, 1),
-            sub_offset(&t, 1),
+            t.sub_offset(1),
             Detail::Expected("a biller ID of 15 digits (tax ID and suffix)"),
         ),
         None => push(
@@ -228,7 +230,7 @@ pub fn validate_bill(m: &Mpm<'_>, report: &mut Report) {
             report,
             Code::SchemeThaiqrBiller,
             sub_path(a.id, 2),
-            sub_offset(&t, 2),
+            t.sub_offset(2),
             Detail::Expected("reference 1 of at most 20 characters"),
         ),
         None => push(

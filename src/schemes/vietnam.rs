@@ -12,8 +12,8 @@
 use alloc::string::String;
 
 use super::{account_where, expect_country, expect_currency, is_alnum, is_digits, push};
-use super::{starts_ic, sub_offset, sub_path, SchemeData, SchemeId};
-use crate::mpm::{BuildError, Mpm, MpmBuilder, Prompted, Template};
+use super::{starts_ic, sub_path, SchemeData, SchemeId};
+use crate::mpm::{BuildError, Mpm, MpmBuilder, Prompted, SubIndex, Template};
 use crate::report::{Code, Detail, Path, Report, Seg};
 
 /// NAPAS RID (VietQR GUID).
@@ -96,8 +96,12 @@ pub fn read_vietqr<'a>(m: &Mpm<'a>) -> Option<VietQr<'a>> {
 /// number (≤19 letters and digits), known service, currency 704, country VN.
 pub fn validate_vietqr(m: &Mpm<'_>, report: &mut Report) {
     if let Some((a, t)) = account_where(m, |g| starts_ic(g, VIETQR_RID)) {
+        let t = SubIndex::new(t);
         let id = a.id;
-        match beneficiary(&t) {
+        let beneficiary = t
+            .element(1)
+            .map(|e| SubIndex::new(Template::new(e.value, e.value_offset())));
+        match beneficiary {
             None => {
                 push(
                     report,
@@ -116,7 +120,7 @@ pub fn validate_vietqr(m: &Mpm<'_>, report: &mut Report) {
             }
             Some(b) => {
                 let bp = sub_path(id, 1);
-                let at = sub_offset(&t, 1);
+                let at = t.sub_offset(1);
                 match b.element(0) {
                     Some(e) if e.value.len() == 6 && is_digits(e.value) => {}
                     Some(e) => push(
@@ -161,7 +165,7 @@ pub fn validate_vietqr(m: &Mpm<'_>, report: &mut Report) {
                 report,
                 Code::SchemeVietqrService,
                 sub_path(id, 2),
-                sub_offset(&t, 2),
+                t.sub_offset(2),
                 Detail::Expected("QRIBFTTA, QRIBFTTC or QRPUSH"),
             ),
             None => push(

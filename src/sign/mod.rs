@@ -403,7 +403,33 @@ fn raw<'a>(text: &'a str, e: &Element<'_>) -> Option<&'a str> {
 /// A root object is a signature template when its ID is 80–99 and its value contains the
 /// GUID text.
 fn claims_signature(e: &Element<'_>) -> bool {
-    (80..=99).contains(&e.id) && e.value.contains(GUID)
+    (80..=99).contains(&e.id) && contains_guid(e.value)
+}
+
+/// True when some root object of `m` claims to be a signature template. Without an ID of
+/// 80-99 none does (the presence bits say so at once); with a regular root (no duplicate)
+/// the first occurrence of each present ID is every occurrence, so only those values are
+/// searched; otherwise every root object is.
+fn may_be_signed(m: &mpm::Mpm<'_>) -> bool {
+    if !m.any_in(80, 99) {
+        return false;
+    }
+    if m.is_irregular() {
+        return m
+            .elements()
+            .map_while(Result::ok)
+            .any(|e| claims_signature(&e));
+    }
+    m.ids_in(80, 99)
+        .any(|id| m.get(id).is_some_and(contains_guid))
+}
+
+/// `v.contains(GUID)`, without building a substring searcher for short values.
+fn contains_guid(v: &str) -> bool {
+    let g = GUID.as_bytes();
+    v.as_bytes()
+        .windows(g.len())
+        .any(|w| w.first() == g.first() && w == g)
 }
 
 /// Reads the signature of a payload: `Ok(None)` when it has no signature template,
@@ -872,12 +898,7 @@ pub fn check(d: &mut Decoded<'_>, store: &TrustStore, now: u64) -> Status {
 pub fn validate(m: &mpm::Mpm<'_>, report: &mut Report) {
     // Without allocating for codes that have no signature template (decode allocates
     // nothing for a sound payload).
-    if m.unreserved_templates().next().is_none()
-        || !m
-            .elements()
-            .map_while(Result::ok)
-            .any(|e| claims_signature(&e))
-    {
+    if !may_be_signed(m) {
         return;
     }
     if let Err(e) = read(m.as_str()) {
