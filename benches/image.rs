@@ -1,12 +1,15 @@
 //! QR image speed: renders/s for a 200-byte MPM payload; scans/s for a 640×480 and a
-//! 1920×1080 frame, with the default passes (invert, threshold, pyramid) and without, on a
-//! frame holding the code (the first pass reads it) and on one without (every pass runs).
+//! 1920×1080 frame, with the default passes (invert, threshold, pyramid, sharpen, deskew) and
+//! without, on a frame holding the code (the first pass reads it) and on one without (every
+//! pass runs). `no-deskew` is the default without the deskewed passes; `no-code-tilted` is a
+//! frame without a code whose edges show a 20° skew (a tilted grid of blocks), so that the
+//! deskewed passes run (on a flat frame the skew estimate finds no edges and they do not).
 //!
 //! `cargo bench --bench image` (needs the `image` feature; the workspace build enables it
 //! through the CLI, else add `--features image,rxing,quircs`).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use qrpay::image::{encode, scan_with, Backend, RenderOptions, ScanOptions, Size};
+use qrpay::image::{deskew_step, encode, scan_with, Backend, RenderOptions, ScanOptions, Size};
 use std::hint::black_box;
 
 fn payload_200() -> String {
@@ -67,17 +70,42 @@ fn bench(c: &mut Criterion) {
         ("640x480", 640, 480, frame(&p, 640, 480, 3, 150, 60)),
         ("1920x1080", 1920, 1080, frame(&p, 1920, 1080, 4, 1500, 40)),
     ];
+    // No code, but edges at 20°: 8×24 px dark blocks in a tilted grid.
+    let tilted = |w: usize, h: usize| -> Vec<u8> {
+        let (s, c) = 20f32.to_radians().sin_cos();
+        (0..w * h)
+            .map(|i| {
+                let (x, y) = ((i % w) as f32, (i / w) as f32);
+                let (u, v) = (x * c + y * s, -x * s + y * c);
+                if (u / 8.0).floor().rem_euclid(2.0) == 0.0
+                    && (v / 24.0).floor().rem_euclid(2.0) == 0.0
+                {
+                    60
+                } else {
+                    200
+                }
+            })
+            .collect()
+    };
     let mut g = c.benchmark_group("scan");
     g.throughput(Throughput::Elements(1));
     g.sample_size(20);
     for (name, w, h, f) in &frames {
         let blank = vec![190u8; w * h];
+        let tilt = tilted(*w, *h);
         let configs = [
             ("default", ScanOptions::default()),
             (
                 "no-sharpen",
                 ScanOptions {
                     sharpen: false,
+                    ..ScanOptions::default()
+                },
+            ),
+            (
+                "no-deskew",
+                ScanOptions {
+                    deskew: false,
                     ..ScanOptions::default()
                 },
             ),
@@ -92,7 +120,24 @@ fn bench(c: &mut Criterion) {
             g.bench_function(BenchmarkId::new(format!("no-code/{cfg}"), name), |b| {
                 b.iter(|| scan_with(black_box(&blank), *w, *h, *w, o).expect("scan"))
             });
+            if *cfg == "default" || *cfg == "no-deskew" {
+                g.bench_function(
+                    BenchmarkId::new(format!("no-code-tilted/{cfg}"), name),
+                    |b| b.iter(|| scan_with(black_box(&tilt), *w, *h, *w, o).expect("scan")),
+                );
+            }
         }
+        // The deskew step alone (skew estimate, rotation by 20°) on the tilted frame, and the
+        // estimate alone on the frame with the code (no skew to correct).
+        let (skew, rotated) = deskew_step(&tilt, *w, *h).expect("deskew");
+        // (Hard-edged, the grid's digitised edges read as about 26.6°: still in range.)
+        assert!(skew.is_some_and(|a| (3.0..=30.0).contains(&a)) && rotated.is_some());
+        g.bench_function(BenchmarkId::new("deskew-step/tilted", name), |b| {
+            b.iter(|| deskew_step(black_box(&tilt), *w, *h).expect("deskew"))
+        });
+        g.bench_function(BenchmarkId::new("deskew-step/code", name), |b| {
+            b.iter(|| deskew_step(black_box(f), *w, *h).expect("deskew"))
+        });
         for bk in Backend::available() {
             let o = ScanOptions::plain(vec![bk]);
             g.bench_function(

@@ -65,6 +65,7 @@ fn options(sel: u8) -> ScanOptions {
         pyramid: true,
         exhaustive: sel & 0x40 != 0,
         sharpen: sel & 0x80 != 0,
+        deskew: sel & 0x80 != 0,
         budget: Some(std::time::Duration::from_secs(2)),
     }
 }

@@ -9,7 +9,7 @@ The frames come from tests/image_robustness.rs (same generator, cases and seeds)
 
 `manifest.json` in the folder lists each PNG with its case, the expected payloads and whether
 qrpay read it (`qrpay_*` members, one column each: the default options, and the default
-without the sharpened passes; exactly: every expected payload and nothing else). A frame
+without the deskewed passes; exactly: every expected payload and nothing else). A frame
 counts for zxing-cpp under the same rule. Prints a Markdown table: per case, successes out of
 the payloads for zxing-cpp (PyPI `zxing-cpp`, default reader options: try harder, rotate,
 invert, downscale) and for every qrpay manifest given. Installs zxing-cpp and pillow with pip

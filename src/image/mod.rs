@@ -32,6 +32,8 @@ pub use render::{
     encode, encode_with, Ec, Eci, EncodeOptions, RenderError, RenderOptions, Segments, Size,
     Symbol, TermStyle, MAX_SIDE as MAX_RENDER_SIDE,
 };
+#[doc(hidden)]
+pub use scan::deskew_step;
 pub use scan::{
     scan, scan_with, Backend, Pass, Point, Scan, ScanError, ScanOptions, MAX_PIXELS, MAX_SIDE,
 };

@@ -5,7 +5,7 @@ use std::string::String;
 use std::time::{Duration, Instant};
 use std::vec::Vec;
 
-use super::prep::Gray;
+use super::prep::{Gray, Rotation};
 use crate::decode::{Decoded, Kind};
 
 /// Largest side of a frame, in pixels.
@@ -85,6 +85,12 @@ pub enum Pass {
     Sharpened,
     /// Sharpened and inverted.
     SharpenedInverted,
+    /// Deskewed: rotated back by the skew its edges show (codes held at an angle).
+    Deskewed,
+    /// Deskewed, then adaptive threshold.
+    DeskewedThreshold,
+    /// Deskewed, then sharpened.
+    DeskewedSharpened,
 }
 
 /// One code found in a frame.
@@ -158,6 +164,11 @@ pub struct ScanOptions {
     /// sharpened (unsharp mask; and inverted too when `invert`): reads codes blurred by about
     /// half a module. Frames read earlier do not pay for it.
     pub sharpen: bool,
+    /// When every other pass (the sharpened ones included) found nothing, estimate the
+    /// frame's skew from its edge orientations and, when it is between 3° and 30°, go over
+    /// the levels again with the frame rotated back by it: reads small or blurred codes held
+    /// at an angle, which backends miss. Frames read earlier do not pay for it.
+    pub deskew: bool,
     /// Run every pass and backend and collect everything, instead of stopping after the first
     /// backend call that reads a sound code.
     pub exhaustive: bool,
@@ -174,6 +185,7 @@ impl Default for ScanOptions {
             threshold: true,
             pyramid: true,
             sharpen: true,
+            deskew: true,
             exhaustive: false,
             budget: Some(Duration::from_secs(2)),
         }
@@ -189,6 +201,7 @@ impl ScanOptions {
             threshold: false,
             pyramid: false,
             sharpen: false,
+            deskew: false,
             exhaustive: false,
             budget: Some(Duration::from_secs(2)),
         }
@@ -494,12 +507,12 @@ pub fn scan_with(
                 passes.push(Pass::ThresholdInverted);
             }
         }
-        if ctx.run(&img, scale, &passes, &mut found) {
+        if ctx.run(&img, scale, None, &passes, &mut found) {
             stop = true;
             break;
         }
         let next = (opts.pyramid && img.w.min(img.h) / 2 >= 120).then(|| img.half());
-        if opts.sharpen {
+        if opts.sharpen || opts.deskew {
             levels.push((img, scale));
         }
         if let Some(n) = next {
@@ -513,8 +526,31 @@ pub fn scan_with(
             passes.push(Pass::SharpenedInverted);
         }
         for (img, scale) in &levels {
-            if ctx.run(img, *scale, &passes, &mut found) {
+            if ctx.run(img, *scale, None, &passes, &mut found) {
+                stop = true;
                 break;
+            }
+        }
+    }
+    if opts.deskew && !stop {
+        // The skew, measured once on the full frame (small modules need its resolution).
+        let angle = levels
+            .first()
+            .and_then(|(img, _)| img.skew())
+            .filter(|a| (DESKEW_MIN..=DESKEW_MAX).contains(&a.abs()));
+        if let Some(angle) = angle {
+            let passes = [
+                Pass::Deskewed,
+                Pass::DeskewedThreshold,
+                Pass::DeskewedSharpened,
+            ];
+            for (img, scale) in &levels {
+                let Some((rotated, rot)) = img.deskewed(angle, MAX_PIXELS) else {
+                    continue;
+                };
+                if ctx.run(&rotated, *scale, Some(rot), &passes, &mut found) {
+                    break;
+                }
             }
         }
     }
@@ -529,6 +565,29 @@ pub fn scan_with(
     Ok(found)
 }
 
+/// What [`deskew_step`] measured: the skew, the rotated frame's size.
+#[doc(hidden)]
+pub type DeskewStep = (Option<f32>, Option<(usize, usize)>);
+
+/// The deskew step alone, as [`scan_with`] runs it on a full frame: the skew estimate and,
+/// when it is between 3° and 30°, the rotation back. Returns the skew measured (if any) and
+/// the side lengths of the rotated frame (if rotated). For benchmarks; not a stable API.
+#[doc(hidden)]
+pub fn deskew_step(luma: &[u8], width: usize, height: usize) -> Result<DeskewStep, ScanError> {
+    check(luma, width, height, width)?;
+    let img = Gray {
+        w: width,
+        h: height,
+        px: luma.get(..width * height).unwrap_or(luma).to_vec(),
+    };
+    let skew = img.skew();
+    let rotated = skew
+        .filter(|a| (DESKEW_MIN..=DESKEW_MAX).contains(&a.abs()))
+        .and_then(|a| img.deskewed(a, MAX_PIXELS))
+        .map(|(g, _)| (g.w, g.h));
+    Ok((skew, rotated))
+}
+
 /// What every pass needs: the decoders, the options, when the scan started.
 struct Ctx<'a> {
     decoders: &'a [(Backend, Box<dyn Decoder>)],
@@ -537,17 +596,25 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// Run `passes` over one pyramid level, adding what is read to `found`. True when the
-    /// scan should stop (a sound read and not exhaustive, or the time budget is spent).
-    fn run(&self, img: &Gray, scale: u32, passes: &[Pass], found: &mut Vec<Scan>) -> bool {
+    /// Run `passes` over one pyramid level (`rot`: rotated by the deskew), adding what is
+    /// read to `found`. True when the scan should stop (a sound read and not exhaustive, or
+    /// the time budget is spent).
+    fn run(
+        &self,
+        img: &Gray,
+        scale: u32,
+        rot: Option<Rotation>,
+        passes: &[Pass],
+        found: &mut Vec<Scan>,
+    ) -> bool {
         // The thresholded or sharpened image, reused by the pass that inverts it.
         let mut prev: Option<Gray> = None;
         for &pass in passes {
             let variant = match pass {
-                Pass::Plain => None,
+                Pass::Plain | Pass::Deskewed => None,
                 Pass::Inverted => Some(img.inverted()),
-                Pass::Threshold => Some(img.thresholded()),
-                Pass::Sharpened => Some(img.sharpened(SHARPEN)),
+                Pass::Threshold | Pass::DeskewedThreshold => Some(img.thresholded()),
+                Pass::Sharpened | Pass::DeskewedSharpened => Some(img.sharpened(SHARPEN)),
                 Pass::ThresholdInverted | Pass::SharpenedInverted => {
                     prev.as_ref().map(Gray::inverted)
                 }
@@ -562,7 +629,13 @@ impl Ctx<'_> {
                     continue;
                 };
                 for f in results {
-                    let corners = clockwise(f.corners);
+                    let corners = clockwise(f.corners.map(|p| match rot {
+                        Some(r) => {
+                            let (x, y) = r.to_source(p.x, p.y);
+                            Point { x, y }
+                        }
+                        None => p,
+                    }));
                     let (payload, latin1) = text_of(f.bytes);
                     let k = scale as f32;
                     let s = Scan {
@@ -597,6 +670,11 @@ impl Ctx<'_> {
 
 /// Unsharp-mask amount of the sharpened passes (see `Gray::sharpened`).
 const SHARPEN: u32 = 3;
+/// Smallest skew, in degrees, the deskew passes correct: below it backends read as they are.
+const DESKEW_MIN: f32 = 3.0;
+/// Largest skew the deskew passes correct: towards 45° the folded orientation is ambiguous,
+/// and backends read codes at 45° anyway.
+const DESKEW_MAX: f32 = 30.0;
 
 fn centre_near(a: &Scan, b: &Scan) -> bool {
     let mut b2 = b.clone();
