@@ -40,7 +40,7 @@ use alloc::vec::Vec;
 
 use super::{
     char_offset, decimal, iban_check, int_digits_at_most, is_creditor_reference, is_qr_reference,
-    split_lines, IbanCheck, Line, NotFormat, Payment,
+    split_lines, IbanCheck, Lines, NotFormat, Payment,
 };
 use crate::fields::Field;
 use crate::report::{Class, Code, Detail, Issue, Path, Report, Seg};
@@ -62,6 +62,8 @@ const TRAILER: usize = 30;
 const CORE_LINES: usize = 31;
 /// Lines the layout allows: core, bill information, two alternative schemes.
 const MAX_LINES: usize = 34;
+/// Lines read apart (the rest, if any, is one last line).
+const SPLIT_LINES: usize = MAX_LINES + 8;
 
 /// True when the first line is `SPC`.
 pub fn detect(text: &str) -> bool {
@@ -73,11 +75,11 @@ pub fn detect(text: &str) -> bool {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SwissBill<'a> {
     text: &'a str,
-    lines: Vec<Line<'a>>,
+    lines: Lines<'a, SPLIT_LINES>,
     /// Index of the bill-information line, when there is one.
     bill_info: Option<usize>,
     /// Indices of the alternative-scheme lines.
-    alt: Vec<usize>,
+    alt: core::ops::Range<usize>,
     /// Index one past the last non-empty line (trailing empty lines are not content).
     end: usize,
 }
@@ -91,13 +93,13 @@ pub fn parse(text: &str) -> Result<SwissBill<'_>, NotFormat> {
     if !detect(text) {
         return Err(NotFormat::Kind("Swiss QR-bill"));
     }
-    let (lines, _) = split_lines(text, MAX_LINES + 8);
+    let (lines, _) = split_lines::<SPLIT_LINES>(text);
     let end = lines
         .iter()
         .rposition(|l| !l.text.is_empty())
         .map_or(0, |i| i + 1);
     let mut bill_info = None;
-    let mut alt = Vec::new();
+    let mut alt = 0..0;
     if end > CORE_LINES {
         let first = CORE_LINES;
         let text = lines.get(first).map_or("", |l| l.text);
@@ -107,7 +109,7 @@ pub fn parse(text: &str) -> Result<SwissBill<'_>, NotFormat> {
         } else {
             first
         };
-        alt.extend(start..end);
+        alt = start..end;
     }
     Ok(SwissBill {
         text,
@@ -315,17 +317,18 @@ impl<'a> SwissBill<'a> {
 
     /// Alternative schemes (`eBill/B/...`, `twint/...`).
     pub fn alternative_schemes(&self) -> impl Iterator<Item = &'a str> + '_ {
-        self.alt.iter().filter_map(|&i| self.line(i))
+        self.alt.clone().filter_map(|i| self.line(i))
     }
 
-    fn too_long(&self, report: &mut Report, path: Path, i: usize, max: usize) {
-        if let Some(v) = self.line(i) {
+    fn too_long(&self, report: &mut Report, path: impl FnOnce() -> Path, i: usize, max: usize) {
+        // A line has no more characters than bytes: only a longer one needs counting.
+        if let Some(v) = self.line(i).filter(|v| v.len() > max) {
             let n = v.chars().count();
             if n > max {
                 report.push(
                     Code::SwissLength,
                     Class::Deviation,
-                    path,
+                    path(),
                     self.off(i),
                     Detail::Length {
                         min: 0,
@@ -417,7 +420,7 @@ impl<'a> SwissBill<'a> {
             AddressKind::Combined => (70, 70),
         };
         for (i, max) in [(1, 70), (2, l1), (3, l2), (4, 16), (5, 35)] {
-            self.too_long(report, at(i), start + i, max);
+            self.too_long(report, || at(i), start + i, max);
         }
     }
 
@@ -455,7 +458,12 @@ impl<'a> SwissBill<'a> {
                 Detail::Text("more than 34 lines"),
             );
         }
-        let n = self.text.chars().count();
+        // Characters are never more than bytes: only a long text needs counting.
+        let n = if self.text.len() > MAX_CHARS {
+            self.text.chars().count()
+        } else {
+            0
+        };
         if n > MAX_CHARS {
             report.push(
                 Code::SwissPayloadLength,
@@ -469,11 +477,17 @@ impl<'a> SwissBill<'a> {
                 },
             );
         }
-        if let Some((i, _)) = self
-            .text
-            .char_indices()
-            .find(|&(_, c)| !allowed_char(c) && c != '\n' && c != '\r')
-        {
+        // Printable ASCII, LF and CR are allowed: characters are only decoded from the
+        // first byte that is none of these (a character boundary, as every byte before it is
+        // ASCII).
+        let plain = |c: u8| matches!(c, b' '..=b'~' | b'\n' | b'\r');
+        let from =
+            super::first_byte(self.text.as_bytes(), |c| !plain(c)).unwrap_or(self.text.len());
+        if let Some((i, _)) = self.text.get(from..).and_then(|rest| {
+            rest.char_indices()
+                .map(|(i, c)| (i + from, c))
+                .find(|&(_, c)| !allowed_char(c) && c != '\n' && c != '\r')
+        }) {
             report.push(
                 Code::SwissCharset,
                 Class::Deviation,
@@ -569,9 +583,9 @@ impl<'a> SwissBill<'a> {
         if self.lines.len() > REF_TYPE {
             self.check_reference(report);
         }
-        self.too_long(report, p1("message"), MESSAGE, 140);
+        self.too_long(report, || p1("message"), MESSAGE, 140);
         if let Some(b) = self.bill_info {
-            self.too_long(report, p1("bill-info"), b, 140);
+            self.too_long(report, || p1("bill-info"), b, 140);
             let total = self.message().map_or(0, |m| m.chars().count())
                 + self.bill_information().map_or(0, |m| m.chars().count());
             if total > 140 && self.message().is_some_and(|m| m.chars().count() <= 140) {
@@ -589,11 +603,11 @@ impl<'a> SwissBill<'a> {
                 Code::SwissAltSchemes,
                 Class::Deviation,
                 p1("alt-scheme"),
-                self.alt.get(2).map_or(0, |&a| self.off(a)),
+                self.alt.clone().nth(2).map_or(0, |a| self.off(a)),
                 Detail::Text("more than two alternative schemes"),
             );
         }
-        for &i in &self.alt {
+        for i in self.alt.clone() {
             let n = self.line(i).map_or(0, |s| s.chars().count());
             if n > 100 {
                 report.push(
