@@ -477,17 +477,29 @@ impl<'a> SwissBill<'a> {
                 },
             );
         }
-        // Printable ASCII, LF and CR are allowed: characters are only decoded from the
-        // first byte that is none of these (a character boundary, as every byte before it is
-        // ASCII).
+        // Printable ASCII, LF and CR are allowed: characters are only decoded where a byte is
+        // none of these (always a character boundary, as the bytes before it are ASCII), and
+        // the search for the next such byte resumes after each allowed one.
         let plain = |c: u8| matches!(c, b' '..=b'~' | b'\n' | b'\r');
-        let from =
-            super::first_byte(self.text.as_bytes(), |c| !plain(c)).unwrap_or(self.text.len());
-        if let Some((i, _)) = self.text.get(from..).and_then(|rest| {
-            rest.char_indices()
-                .map(|(i, c)| (i + from, c))
-                .find(|&(_, c)| !allowed_char(c) && c != '\n' && c != '\r')
-        }) {
+        let mut from = 0;
+        let bad = loop {
+            let Some(k) = self
+                .text
+                .get(from..)
+                .and_then(|r| super::first_byte(r.as_bytes(), |c| !plain(c)))
+            else {
+                break None;
+            };
+            let at = from + k;
+            let Some(c) = self.text.get(at..).and_then(|r| r.chars().next()) else {
+                break None;
+            };
+            if !allowed_char(c) && c != '\n' && c != '\r' {
+                break Some(at);
+            }
+            from = at + c.len_utf8();
+        };
+        if let Some(i) = bad {
             report.push(
                 Code::SwissCharset,
                 Class::Deviation,
@@ -978,6 +990,57 @@ impl SwissBuilder {
 mod tests {
     use super::*;
     use crate::report::Mode;
+
+    #[test]
+    fn charset_offset_is_the_first_character_outside_the_set() {
+        let base = SwissBuilder::new(
+            "CH4431999123000889012",
+            Address::structured(
+                "Robert Schneider AG",
+                "Rue du Lac",
+                "1268",
+                "2501",
+                "Biel",
+                "CH",
+            ),
+        )
+        .qr_reference("210000000003139471430009017")
+        .message("MSG")
+        .build()
+        .unwrap();
+        // The first character that is neither allowed nor CR/LF, counted in characters.
+        let reference = |t: &str| {
+            t.char_indices()
+                .find(|&(_, c)| !allowed_char(c) && c != '\n' && c != '\r')
+                .map(|(i, _)| char_offset(t, i))
+        };
+        for msg in [
+            "Zürich € café",
+            "Zürich 北京",
+            "北",
+            "é\tx",
+            "abc\u{7f}",
+            "ÿĀſ Șș Țț",
+            "\u{218}\u{21C}",
+            "a€b€c€d€e€f€g€h€i€j€k€l€m€n€o€p€北",
+            "0123456789abcdefé0123456789abcdef\u{1}",
+        ] {
+            let text = base.replace("MSG", msg);
+            let mut r = Report::new(Mode::Strict);
+            parse(&text).unwrap().validate(&mut r);
+            let found = r
+                .issues()
+                .iter()
+                .find(|i| i.code == Code::SwissCharset)
+                .map(|i| i.offset);
+            assert_eq!(found, reference(&text), "{msg}");
+        }
+        let mut r = Report::new(Mode::Strict);
+        parse(&base.replace("MSG", "Zürich"))
+            .unwrap()
+            .validate(&mut r);
+        assert!(!r.has(Code::SwissCharset));
+    }
 
     fn codes(text: &str) -> Vec<&'static str> {
         let mut r = Report::new(Mode::Strict);
