@@ -200,31 +200,50 @@ fn check_with(cpm: &Cpm, report: &mut Report, clash: bool) {
     // of objects, and a walk costs less than an allocation.
     let root = || cpm.objects();
     let mut pfi_seen: Option<usize> = None;
-    match root().next().as_ref() {
-        Some(t) if t.tag.value() == tags::PFI => {
-            pfi_seen = Some(t.offset);
-            if t.value != PFI.as_bytes() {
-                report.push(
-                    Code::CpmPfi,
-                    Class::Fatal,
-                    Path::one(Seg::Tag(tags::PFI)),
-                    t.offset,
-                    Detail::Expected("\"CPV01\""),
-                );
-            }
-        }
-        first => report.push(
-            Code::CpmPfi,
-            Class::Fatal,
-            Path::ROOT,
-            first.map_or(0, |t| t.offset),
-            Detail::Missing("85 \"CPV01\" must be the first data object"),
-        ),
-    }
     let mut n61 = 0usize;
     let mut n62 = 0usize;
     let mut other_before: Option<Tlv<'_>> = None;
-    for t in root().skip(1) {
+    // Gathered on the same walk (they push nothing): application templates with a usable
+    // AID, and the first common data template.
+    let mut usable = 0usize;
+    let mut common: Option<super::Template<'_>> = None;
+    let mut any = false;
+    for (i, t) in root().enumerate() {
+        any = true;
+        match t.tag.value() {
+            tags::APPLICATION_TEMPLATE => {
+                usable += usize::from(super::Template(t).usable_aid().is_some());
+            }
+            tags::COMMON_DATA_TEMPLATE if common.is_none() => common = Some(super::Template(t)),
+            _ => {}
+        }
+        if i == 0 {
+            if t.tag.value() == tags::PFI {
+                pfi_seen = Some(t.offset);
+                if t.value != PFI.as_bytes() {
+                    report.push(
+                        Code::CpmPfi,
+                        Class::Fatal,
+                        Path::one(Seg::Tag(tags::PFI)),
+                        t.offset,
+                        Detail::Expected("\"CPV01\""),
+                    );
+                }
+            } else {
+                report.push(
+                    Code::CpmPfi,
+                    Class::Fatal,
+                    Path::ROOT,
+                    t.offset,
+                    Detail::Missing("85 \"CPV01\" must be the first data object"),
+                );
+            }
+            // The first object may be a 61 when the PFI is missing.
+            if t.tag.value() == tags::APPLICATION_TEMPLATE {
+                n61 += 1;
+            }
+            continue;
+        }
         match t.tag.value() {
             tags::PFI => match pfi_seen {
                 Some(first) => report.push(
@@ -265,12 +284,14 @@ fn check_with(cpm: &Cpm, report: &mut Report, clash: bool) {
             }
         }
     }
-    // The first object may be a 61 when the PFI is missing.
-    if root()
-        .next()
-        .is_some_and(|t| t.tag.value() == tags::APPLICATION_TEMPLATE)
-    {
-        n61 += 1;
+    if !any {
+        report.push(
+            Code::CpmPfi,
+            Class::Fatal,
+            Path::ROOT,
+            0,
+            Detail::Missing("85 \"CPV01\" must be the first data object"),
+        );
     }
     if n61 == 0 {
         report.push(
@@ -299,11 +320,6 @@ fn check_with(cpm: &Cpm, report: &mut Report, clash: bool) {
             Detail::Text(why),
         );
     }
-    let usable = cpm
-        .application_templates()
-        .filter(|t| t.usable_aid().is_some())
-        .count();
-    let common = cpm.common_data();
     for (i, t) in root().enumerate() {
         let t = &t;
         let path = Path::one(Seg::Tag(t.tag.value()));
@@ -442,7 +458,9 @@ struct TagFilter(u128);
 impl TagFilter {
     /// Adds `tag`; true when its bit was already set (maybe the same tag seen before).
     fn insert(&mut self, tag: u32) -> bool {
-        let bit = 1u128 << (tag.wrapping_mul(0x9E37_79B1) >> 25);
+        // The multiplier puts the CPM Annex A tags and the common EMV cryptogram tags
+        // (40 of them) on 40 different bits, so a real payload rarely needs the slow path.
+        let bit = 1u128 << (tag.wrapping_mul(0x831A_4B7F) >> 25);
         let hit = self.0 & bit != 0;
         self.0 |= bit;
         hit
@@ -619,8 +637,26 @@ mod tests {
             ]
         );
         // Without duplicates, nothing is reported.
-        let (_, r) = decode_report("hQVDUFYwMWEaTwegAAAAVVVVVw8SNFZ4kBI0WNGRIgESNF8=", Mode::Strict);
+        let (_, r) = decode_report(
+            "hQVDUFYwMWEaTwegAAAAVVVVVw8SNFZ4kBI0WNGRIgESNF8=",
+            Mode::Strict,
+        );
         assert!(!r.has(Code::CpmDuplicate));
+    }
+
+    #[test]
+    fn common_tags_take_different_filter_bits() {
+        let common = [
+            0x85, 0x61, 0x62, 0x63, 0x64, 0x4F, 0x50, 0x57, 0x5A, 0x5F20, 0x5F2D, 0x5F50, 0x5F34,
+            0x9F08, 0x9F19, 0x9F24, 0x9F25, 0x9F26, 0x9F27, 0x9F10, 0x9F36, 0x82, 0x9F37, 0x9F74,
+            0x9F02, 0x9F03, 0x9F1A, 0x95, 0x9A, 0x9C, 0x5F2A, 0x9F33, 0x9F34, 0x9F35, 0x9F1E, 0x84,
+            0x9F09, 0x9F41, 0x9F53, 0x9F6E,
+        ];
+        let mut f = TagFilter::default();
+        for t in common {
+            assert!(!f.insert(t), "{t:X}");
+        }
+        assert!(f.insert(0x9F10));
     }
 
     #[test]
