@@ -261,6 +261,13 @@ impl Cpm {
         Ok(Cpm { data })
     }
 
+    /// Takes bytes a walk with [`LIMITS`] has just found to be BER-TLV to the end (see
+    /// `validate::walk`): the same as [`Cpm::from_ber`] without walking them again.
+    pub(crate) fn from_walked(data: Vec<u8>) -> Cpm {
+        debug_assert!(ber::check(&data, LIMITS).is_ok());
+        Cpm { data }
+    }
+
     /// The BER-TLV bytes.
     pub fn as_bytes(&self) -> &[u8] {
         &self.data

@@ -96,12 +96,16 @@ pub fn validate(text: &str, report: &mut Report) -> Option<Cpm> {
             }
         },
     };
-    if let Err((e, parent)) = walk(Reader::with_limits(&data, LIMITS), Path::ROOT, report) {
+    let mut clash = false;
+    let top = Reader::with_limits(&data, LIMITS);
+    if let Err((e, parent)) = walk(top, Path::ROOT, report, &mut clash) {
         report_ber(&e, parent, report);
         return None;
     }
-    let cpm = Cpm::from_ber(data).ok()?;
-    check(&cpm, report);
+    // `walk` went over the whole tree with the same limits and stopped at any error
+    // `ber::check` would find, so the data is checked BER-TLV already.
+    let cpm = Cpm::from_walked(data);
+    check_with(&cpm, report, clash);
     Some(cpm)
 }
 
@@ -134,9 +138,19 @@ fn report_ber(e: &BerError, parent: Path, report: &mut Report) {
 /// the path of the template it is in.
 // The error carries the path by value so that the error path stays allocation-free.
 #[allow(clippy::result_large_err)]
-fn walk(r: Reader<'_>, path: Path, report: &mut Report) -> Result<(), (BerError, Path)> {
+/// Also sets `clash` when two objects of one level below the top may have the same tag (see
+/// [`TagFilter`]): when it stays false, no template holds a duplicate.
+fn walk(
+    r: Reader<'_>,
+    path: Path,
+    report: &mut Report,
+    clash: &mut bool,
+) -> Result<(), (BerError, Path)> {
+    let mut seen = TagFilter::default();
     for t in r {
         let t = t.map_err(|e| (e, path))?;
+        // The top level may repeat 61 and is not checked for duplicates.
+        *clash |= t.depth > 1 && seen.insert(t.tag.value());
         let here = path.child(Seg::Tag(t.tag.value()));
         if !t.has_minimal_length() {
             report.push(
@@ -157,7 +171,7 @@ fn walk(r: Reader<'_>, path: Path, report: &mut Report) -> Result<(), (BerError,
                     here,
                 ));
             }
-            walk(t.children(), here, report)?;
+            walk(t.children(), here, report, clash)?;
         }
     }
     Ok(())
@@ -176,33 +190,60 @@ fn walk(r: Reader<'_>, path: Path, report: &mut Report) -> Result<(), (BerError,
 /// * `field.length` / `field.format` (deviation): an Annex A object of the wrong length or
 ///   format, wherever it appears.
 pub fn check(cpm: &Cpm, report: &mut Report) {
-    let root: alloc::vec::Vec<Tlv<'_>> = cpm.objects().collect();
+    check_with(cpm, report, true);
+}
+
+/// [`check`]; `clash` false says no level of the tree has two objects with one tag, so the
+/// duplicate checks have nothing to find.
+fn check_with(cpm: &Cpm, report: &mut Report, clash: bool) {
+    // The top level is walked again where needed rather than collected: it has a handful
+    // of objects, and a walk costs less than an allocation.
+    let root = || cpm.objects();
     let mut pfi_seen: Option<usize> = None;
-    match root.first() {
-        Some(t) if t.tag.value() == tags::PFI => {
-            pfi_seen = Some(t.offset);
-            if t.value != PFI.as_bytes() {
+    let mut n61 = 0usize;
+    let mut n62 = 0usize;
+    let mut other_before: Option<Tlv<'_>> = None;
+    // Gathered on the same walk (they push nothing): application templates with a usable
+    // AID, and the first common data template.
+    let mut usable = 0usize;
+    let mut common: Option<super::Template<'_>> = None;
+    let mut any = false;
+    for (i, t) in root().enumerate() {
+        any = true;
+        match t.tag.value() {
+            tags::APPLICATION_TEMPLATE => {
+                usable += usize::from(super::Template(t).usable_aid().is_some());
+            }
+            tags::COMMON_DATA_TEMPLATE if common.is_none() => common = Some(super::Template(t)),
+            _ => {}
+        }
+        if i == 0 {
+            if t.tag.value() == tags::PFI {
+                pfi_seen = Some(t.offset);
+                if t.value != PFI.as_bytes() {
+                    report.push(
+                        Code::CpmPfi,
+                        Class::Fatal,
+                        Path::one(Seg::Tag(tags::PFI)),
+                        t.offset,
+                        Detail::Expected("\"CPV01\""),
+                    );
+                }
+            } else {
                 report.push(
                     Code::CpmPfi,
                     Class::Fatal,
-                    Path::one(Seg::Tag(tags::PFI)),
+                    Path::ROOT,
                     t.offset,
-                    Detail::Expected("\"CPV01\""),
+                    Detail::Missing("85 \"CPV01\" must be the first data object"),
                 );
             }
+            // The first object may be a 61 when the PFI is missing.
+            if t.tag.value() == tags::APPLICATION_TEMPLATE {
+                n61 += 1;
+            }
+            continue;
         }
-        first => report.push(
-            Code::CpmPfi,
-            Class::Fatal,
-            Path::ROOT,
-            first.map_or(0, |t| t.offset),
-            Detail::Missing("85 \"CPV01\" must be the first data object"),
-        ),
-    }
-    let mut n61 = 0usize;
-    let mut n62 = 0usize;
-    let mut other_before: Option<&Tlv<'_>> = None;
-    for t in root.iter().skip(1) {
         match t.tag.value() {
             tags::PFI => match pfi_seen {
                 Some(first) => report.push(
@@ -243,12 +284,14 @@ pub fn check(cpm: &Cpm, report: &mut Report) {
             }
         }
     }
-    // The first object may be a 61 when the PFI is missing.
-    if root
-        .first()
-        .is_some_and(|t| t.tag.value() == tags::APPLICATION_TEMPLATE)
-    {
-        n61 += 1;
+    if !any {
+        report.push(
+            Code::CpmPfi,
+            Class::Fatal,
+            Path::ROOT,
+            0,
+            Detail::Missing("85 \"CPV01\" must be the first data object"),
+        );
     }
     if n61 == 0 {
         report.push(
@@ -277,12 +320,8 @@ pub fn check(cpm: &Cpm, report: &mut Report) {
             Detail::Text(why),
         );
     }
-    let usable = cpm
-        .application_templates()
-        .filter(|t| t.usable_aid().is_some())
-        .count();
-    let common = cpm.common_data();
-    for (i, t) in root.iter().enumerate() {
+    for (i, t) in root().enumerate() {
+        let t = &t;
         let path = Path::one(Seg::Tag(t.tag.value()));
         match t.tag.value() {
             tags::APPLICATION_TEMPLATE => {
@@ -313,7 +352,7 @@ pub fn check(cpm: &Cpm, report: &mut Report) {
                     ),
                     Some(_) => {}
                 }
-                check_template(t, path, tags::APPLICATION_TRANSPARENT, report);
+                check_template(t, path, tags::APPLICATION_TRANSPARENT, clash, report);
                 let has_account = |x: &super::Template<'_>| {
                     x.get(tags::TRACK2).is_some() || x.get(tags::PAN).is_some()
                 };
@@ -345,7 +384,7 @@ pub fn check(cpm: &Cpm, report: &mut Report) {
                 }
             }
             tags::COMMON_DATA_TEMPLATE => {
-                check_template(t, path, tags::COMMON_TRANSPARENT, report);
+                check_template(t, path, tags::COMMON_TRANSPARENT, clash, report);
             }
             tags::PFI if i == 0 => {}
             _ if t.is_constructed() => check_objects(t, path, report),
@@ -356,12 +395,16 @@ pub fn check(cpm: &Cpm, report: &mut Report) {
 
 /// A 61 or 62: duplicates are fatal among its own objects; its transparent template's
 /// duplicates are deviations.
-fn check_template(t: &Tlv<'_>, path: Path, transparent: u32, report: &mut Report) {
-    duplicates(t, path, Class::Fatal, report);
+fn check_template(t: &Tlv<'_>, path: Path, transparent: u32, clash: bool, report: &mut Report) {
+    if clash {
+        duplicates(t, path, Class::Fatal, report);
+    }
     for o in t.children().map_while(Result::ok) {
         let p = path.child(Seg::Tag(o.tag.value()));
         if o.tag.value() == transparent {
-            duplicates(&o, p, Class::Deviation, report);
+            if clash {
+                duplicates(&o, p, Class::Deviation, report);
+            }
             check_objects(&o, p, report);
         } else if o.is_constructed() {
             check_objects(&o, p, report);
@@ -372,6 +415,17 @@ fn check_template(t: &Tlv<'_>, path: Path, transparent: u32, report: &mut Report
 }
 
 fn duplicates(t: &Tlv<'_>, path: Path, class: Class, report: &mut Report) {
+    // One walk with a 128-bit filter of the tags seen: two equal tags always meet in the
+    // filter, so when no two tags do there is no duplicate and nothing to report. Only a
+    // template where two tags meet is compared pair by pair below.
+    let mut seen = TagFilter::default();
+    let mut clash = false;
+    for o in t.children().map_while(Result::ok) {
+        clash |= seen.insert(o.tag.value());
+    }
+    if !clash {
+        return;
+    }
     let objs: alloc::vec::Vec<Tlv<'_>> = t.children().map_while(Result::ok).collect();
     for (i, o) in objs.iter().enumerate() {
         if let Some(first) = objs
@@ -393,6 +447,23 @@ fn duplicates(t: &Tlv<'_>, path: Path, class: Class, report: &mut Report) {
                 Detail::FirstAt(first.offset as u32),
             );
         }
+    }
+}
+
+/// A 128-bit filter of tags: two equal tags always land on the same bit, so a level whose
+/// tags never meet in the filter has no duplicate.
+#[derive(Default)]
+struct TagFilter(u128);
+
+impl TagFilter {
+    /// Adds `tag`; true when its bit was already set (maybe the same tag seen before).
+    fn insert(&mut self, tag: u32) -> bool {
+        // The multiplier puts the CPM Annex A tags and the common EMV cryptogram tags
+        // (40 of them) on 40 different bits, so a real payload rarely needs the slow path.
+        let bit = 1u128 << (tag.wrapping_mul(0x831A_4B7F) >> 25);
+        let hit = self.0 & bit != 0;
+        self.0 |= bit;
+        hit
     }
 }
 
@@ -537,6 +608,55 @@ mod tests {
     fn annex_examples_are_clean() {
         assert!(codes("hQVDUFYwMWEaTwegAAAAVVVVVw8SNFZ4kBI0WNGRIgESNF8=").is_empty());
         assert!(codes("hQVDUFYwMWETTwegAAAAVVVVUAhQcm9kdWN0MWETTwegAAAAZmZmUAhQcm9kdWN0MmJJWggSNFZ4kBI0WF8gDkNBUkRIT0xERVIvRU1WXy0IcnVlc2RlZW5kIZ8QBwYBCgMAAACfJghYT9OF+iNLzJ82AgABnzcEbVjvEw==").is_empty());
+    }
+
+    #[test]
+    fn duplicates_are_found_after_the_walk_filter() {
+        use base64::Engine as _;
+        let data: &[u8] = &[
+            0x85, 0x05, b'C', b'P', b'V', b'0', b'1', // PFI
+            0x61, 0x19, // application template
+            0x4F, 0x07, 0xA0, 0, 0, 0, 0x55, 0x55, 0x55, // AID
+            0x50, 0x01, b'A', 0x50, 0x01, b'B', // label twice
+            0x63, 0x08, 0x9F, 0x10, 0x01, 0x00, 0x9F, 0x10, 0x01, 0x00, // 9F10 twice in 63
+        ];
+        let text = base64::engine::general_purpose::STANDARD.encode(data);
+        let (c, r) = decode_report(&text, Mode::Strict);
+        assert!(c.is_some());
+        let dups: alloc::vec::Vec<(alloc::string::String, Class, usize)> = r
+            .issues()
+            .iter()
+            .filter(|i| i.code == Code::CpmDuplicate)
+            .map(|i| (i.path.to_string(), i.class, i.offset))
+            .collect();
+        assert_eq!(
+            dups,
+            [
+                ("61.50".into(), Class::Fatal, 21),
+                ("61.63.9F10".into(), Class::Deviation, 30),
+            ]
+        );
+        // Without duplicates, nothing is reported.
+        let (_, r) = decode_report(
+            "hQVDUFYwMWEaTwegAAAAVVVVVw8SNFZ4kBI0WNGRIgESNF8=",
+            Mode::Strict,
+        );
+        assert!(!r.has(Code::CpmDuplicate));
+    }
+
+    #[test]
+    fn common_tags_take_different_filter_bits() {
+        let common = [
+            0x85, 0x61, 0x62, 0x63, 0x64, 0x4F, 0x50, 0x57, 0x5A, 0x5F20, 0x5F2D, 0x5F50, 0x5F34,
+            0x9F08, 0x9F19, 0x9F24, 0x9F25, 0x9F26, 0x9F27, 0x9F10, 0x9F36, 0x82, 0x9F37, 0x9F74,
+            0x9F02, 0x9F03, 0x9F1A, 0x95, 0x9A, 0x9C, 0x5F2A, 0x9F33, 0x9F34, 0x9F35, 0x9F1E, 0x84,
+            0x9F09, 0x9F41, 0x9F53, 0x9F6E,
+        ];
+        let mut f = TagFilter::default();
+        for t in common {
+            assert!(!f.insert(t), "{t:X}");
+        }
+        assert!(f.insert(0x9F10));
     }
 
     #[test]

@@ -25,7 +25,7 @@ use alloc::vec::Vec;
 
 use super::{
     char_offset, decimal, iban_check, int_digits_at_most, is_bic, is_creditor_reference,
-    is_nonzero, split_lines, IbanCheck, Line, NotFormat, Payment,
+    is_nonzero, split_lines, IbanCheck, Lines, NotFormat, Payment,
 };
 use crate::fields::Field;
 use crate::report::{Class, Code, Detail, Issue, Path, Report, Seg};
@@ -68,7 +68,7 @@ pub fn detect(text: &str) -> bool {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Epc<'a> {
     text: &'a str,
-    lines: Vec<Line<'a>>,
+    lines: Lines<'a, 13>,
 }
 
 /// Reads an EPC payload. Fails only when the text is not one (see [`detect`]); every rule is
@@ -81,7 +81,7 @@ pub fn parse(text: &str) -> Result<Epc<'_>, NotFormat> {
         return Err(NotFormat::Kind("EPC"));
     }
     // One more than the 12 elements, so that excess shows.
-    let (lines, _) = split_lines(text, 13);
+    let (lines, _) = split_lines::<13>(text);
     Ok(Epc { text, lines })
 }
 

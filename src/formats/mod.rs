@@ -265,43 +265,93 @@ pub(crate) struct Line<'a> {
     pub start: usize,
 }
 
-/// Splits on LF, CR LF or a lone CR (each line without its terminator), at most `max` lines;
-/// the rest, if any, is returned as the last line. Also says whether any CR LF was seen and
-/// whether the text ends with a line break.
-pub(crate) fn split_lines(text: &str, max: usize) -> (Vec<Line<'_>>, bool) {
-    let mut out = Vec::new();
+/// The lines of a line-based format, kept as byte spans in a fixed table of `N` (no heap):
+/// the formats read at most a few dozen lines of a text of at most
+/// [`crate::mpm::MAX_PAYLOAD_BYTES`] bytes, so a span fits in two `u16`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Lines<'a, const N: usize> {
+    text: &'a str,
+    /// Start and end byte of each line; entries past `len` stay zero.
+    spans: [[u16; 2]; N],
+    len: u8,
+}
+
+impl<'a, const N: usize> Lines<'a, N> {
+    /// How many lines.
+    pub fn len(&self) -> usize {
+        usize::from(self.len)
+    }
+
+    /// Line `i`.
+    pub fn get(&self, i: usize) -> Option<Line<'a>> {
+        let &[start, end] = self.spans.get(..self.len())?.get(i)?;
+        let (start, end) = (usize::from(start), usize::from(end));
+        Some(Line {
+            text: self.text.get(start..end).unwrap_or(""),
+            start,
+        })
+    }
+
+    /// The lines in order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = Line<'a>> + ExactSizeIterator + '_ {
+        (0..self.len()).map(|i| self.get(i).unwrap_or(Line { text: "", start: 0 }))
+    }
+
+    fn push(&mut self, start: usize, end: usize) {
+        let at = |x: usize| u16::try_from(x).unwrap_or(u16::MAX);
+        let n = self.len();
+        if let Some(slot) = self.spans.get_mut(n) {
+            *slot = [at(start), at(end)];
+            self.len += 1;
+        }
+    }
+}
+
+/// The index of the first byte of `b` for which `hit` holds. Blocks of 16 bytes are tested
+/// with a non-short-circuit fold, which the compiler turns into vector compares when `hit` is
+/// a few comparisons; only a block with a hit is searched byte by byte.
+#[inline]
+pub(crate) fn first_byte(b: &[u8], hit: impl Fn(u8) -> bool) -> Option<usize> {
+    let mut at = 0;
+    while let Some(c) = b.get(at..).and_then(|r| r.first_chunk::<16>()) {
+        if c.iter().fold(false, |any, &x| any | hit(x)) {
+            break;
+        }
+        at += 16;
+    }
+    b.get(at..)?.iter().position(|&c| hit(c)).map(|i| at + i)
+}
+
+/// Splits on LF, CR LF or a lone CR (each line without its terminator), at most `N` lines
+/// (`N` below 256); the rest, if any, is returned as the last line. Also says whether any
+/// CR LF was seen. The text must have at most [`crate::mpm::MAX_PAYLOAD_BYTES`] bytes (the
+/// parsers check that first).
+pub(crate) fn split_lines<const N: usize>(text: &str) -> (Lines<'_, N>, bool) {
+    let mut out = Lines {
+        text,
+        spans: [[0; 2]; N],
+        len: 0,
+    };
     let b = text.as_bytes();
     let mut start = 0;
     let mut i = 0;
     let mut crlf = false;
-    while let (Some(&c), true) = (b.get(i), out.len() + 1 < max) {
-        match c {
-            b'\n' => {
-                out.push(Line {
-                    text: text.get(start..i).unwrap_or(""),
-                    start,
-                });
-                start = i + 1;
+    while let Some(&c) = b.get(i) {
+        // Both breaks are below 0x0E: most bytes are passed over by one compare.
+        if c <= b'\r' && (c == b'\n' || c == b'\r') {
+            if out.len() + 1 >= N {
+                break;
             }
-            b'\r' => {
-                out.push(Line {
-                    text: text.get(start..i).unwrap_or(""),
-                    start,
-                });
-                if b.get(i + 1) == Some(&b'\n') {
-                    crlf = true;
-                    i += 1;
-                }
-                start = i + 1;
+            out.push(start, i);
+            if c == b'\r' && b.get(i + 1) == Some(&b'\n') {
+                crlf = true;
+                i += 1;
             }
-            _ => {}
+            start = i + 1;
         }
         i += 1;
     }
-    out.push(Line {
-        text: text.get(start..).unwrap_or(""),
-        start,
-    });
+    out.push(start, text.len());
     (out, crlf)
 }
 
@@ -535,13 +585,37 @@ mod tests {
 
     #[test]
     fn lines_split_on_lf_crlf_and_cr() {
-        let (l, crlf) = split_lines("a\r\nb\nc\rd", 10);
+        let (l, crlf) = split_lines::<10>("a\r\nb\nc\rd");
         let t: Vec<&str> = l.iter().map(|l| l.text).collect();
         assert_eq!(t, ["a", "b", "c", "d"]);
         assert!(crlf);
-        assert_eq!(l[1].start, 3);
-        let (l, _) = split_lines("a\nb\nc", 2);
-        assert_eq!(l[1].text, "b\nc");
+        assert_eq!(l.get(1).unwrap().start, 3);
+        let (l, _) = split_lines::<2>("a\nb\nc");
+        assert_eq!(l.get(1).unwrap().text, "b\nc");
+        assert_eq!(l.len(), 2);
+        let (l, crlf) = split_lines::<10>("");
+        assert_eq!((l.len(), l.get(0).unwrap().text, crlf), (1, "", false));
+        let (l, _) = split_lines::<10>("x\r");
+        let t: Vec<(&str, usize)> = l.iter().map(|l| (l.text, l.start)).collect();
+        assert_eq!(t, [("x", 0), ("", 2)]);
+        let (l, crlf) = split_lines::<10>("\r\r\n\n");
+        let t: Vec<(&str, usize)> = l.iter().map(|l| (l.text, l.start)).collect();
+        assert_eq!(t, [("", 0), ("", 1), ("", 3), ("", 4)]);
+        assert!(crlf);
+    }
+
+    #[test]
+    fn first_byte_matches_position() {
+        for len in 0usize..70 {
+            for pos in 0..=len {
+                let mut v = alloc::vec![b'a'; len];
+                if let Some(p) = v.get_mut(pos) {
+                    *p = b'\n';
+                }
+                let hit = |c: u8| c == b'\n' || c == b'\r';
+                assert_eq!(first_byte(&v, hit), v.iter().position(|&c| hit(c)));
+            }
+        }
     }
 
     #[test]

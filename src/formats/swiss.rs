@@ -40,7 +40,7 @@ use alloc::vec::Vec;
 
 use super::{
     char_offset, decimal, iban_check, int_digits_at_most, is_creditor_reference, is_qr_reference,
-    split_lines, IbanCheck, Line, NotFormat, Payment,
+    split_lines, IbanCheck, Lines, NotFormat, Payment,
 };
 use crate::fields::Field;
 use crate::report::{Class, Code, Detail, Issue, Path, Report, Seg};
@@ -62,6 +62,8 @@ const TRAILER: usize = 30;
 const CORE_LINES: usize = 31;
 /// Lines the layout allows: core, bill information, two alternative schemes.
 const MAX_LINES: usize = 34;
+/// Lines read apart (the rest, if any, is one last line).
+const SPLIT_LINES: usize = MAX_LINES + 8;
 
 /// True when the first line is `SPC`.
 pub fn detect(text: &str) -> bool {
@@ -73,11 +75,11 @@ pub fn detect(text: &str) -> bool {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SwissBill<'a> {
     text: &'a str,
-    lines: Vec<Line<'a>>,
+    lines: Lines<'a, SPLIT_LINES>,
     /// Index of the bill-information line, when there is one.
     bill_info: Option<usize>,
     /// Indices of the alternative-scheme lines.
-    alt: Vec<usize>,
+    alt: core::ops::Range<usize>,
     /// Index one past the last non-empty line (trailing empty lines are not content).
     end: usize,
 }
@@ -91,13 +93,13 @@ pub fn parse(text: &str) -> Result<SwissBill<'_>, NotFormat> {
     if !detect(text) {
         return Err(NotFormat::Kind("Swiss QR-bill"));
     }
-    let (lines, _) = split_lines(text, MAX_LINES + 8);
+    let (lines, _) = split_lines::<SPLIT_LINES>(text);
     let end = lines
         .iter()
         .rposition(|l| !l.text.is_empty())
         .map_or(0, |i| i + 1);
     let mut bill_info = None;
-    let mut alt = Vec::new();
+    let mut alt = 0..0;
     if end > CORE_LINES {
         let first = CORE_LINES;
         let text = lines.get(first).map_or("", |l| l.text);
@@ -107,7 +109,7 @@ pub fn parse(text: &str) -> Result<SwissBill<'_>, NotFormat> {
         } else {
             first
         };
-        alt.extend(start..end);
+        alt = start..end;
     }
     Ok(SwissBill {
         text,
@@ -315,17 +317,18 @@ impl<'a> SwissBill<'a> {
 
     /// Alternative schemes (`eBill/B/...`, `twint/...`).
     pub fn alternative_schemes(&self) -> impl Iterator<Item = &'a str> + '_ {
-        self.alt.iter().filter_map(|&i| self.line(i))
+        self.alt.clone().filter_map(|i| self.line(i))
     }
 
-    fn too_long(&self, report: &mut Report, path: Path, i: usize, max: usize) {
-        if let Some(v) = self.line(i) {
+    fn too_long(&self, report: &mut Report, path: impl FnOnce() -> Path, i: usize, max: usize) {
+        // A line has no more characters than bytes: only a longer one needs counting.
+        if let Some(v) = self.line(i).filter(|v| v.len() > max) {
             let n = v.chars().count();
             if n > max {
                 report.push(
                     Code::SwissLength,
                     Class::Deviation,
-                    path,
+                    path(),
                     self.off(i),
                     Detail::Length {
                         min: 0,
@@ -417,7 +420,7 @@ impl<'a> SwissBill<'a> {
             AddressKind::Combined => (70, 70),
         };
         for (i, max) in [(1, 70), (2, l1), (3, l2), (4, 16), (5, 35)] {
-            self.too_long(report, at(i), start + i, max);
+            self.too_long(report, || at(i), start + i, max);
         }
     }
 
@@ -455,7 +458,12 @@ impl<'a> SwissBill<'a> {
                 Detail::Text("more than 34 lines"),
             );
         }
-        let n = self.text.chars().count();
+        // Characters are never more than bytes: only a long text needs counting.
+        let n = if self.text.len() > MAX_CHARS {
+            self.text.chars().count()
+        } else {
+            0
+        };
         if n > MAX_CHARS {
             report.push(
                 Code::SwissPayloadLength,
@@ -469,11 +477,29 @@ impl<'a> SwissBill<'a> {
                 },
             );
         }
-        if let Some((i, _)) = self
-            .text
-            .char_indices()
-            .find(|&(_, c)| !allowed_char(c) && c != '\n' && c != '\r')
-        {
+        // Printable ASCII, LF and CR are allowed: characters are only decoded where a byte is
+        // none of these (always a character boundary, as the bytes before it are ASCII), and
+        // the search for the next such byte resumes after each allowed one.
+        let plain = |c: u8| matches!(c, b' '..=b'~' | b'\n' | b'\r');
+        let mut from = 0;
+        let bad = loop {
+            let Some(k) = self
+                .text
+                .get(from..)
+                .and_then(|r| super::first_byte(r.as_bytes(), |c| !plain(c)))
+            else {
+                break None;
+            };
+            let at = from + k;
+            let Some(c) = self.text.get(at..).and_then(|r| r.chars().next()) else {
+                break None;
+            };
+            if !allowed_char(c) && c != '\n' && c != '\r' {
+                break Some(at);
+            }
+            from = at + c.len_utf8();
+        };
+        if let Some(i) = bad {
             report.push(
                 Code::SwissCharset,
                 Class::Deviation,
@@ -569,9 +595,9 @@ impl<'a> SwissBill<'a> {
         if self.lines.len() > REF_TYPE {
             self.check_reference(report);
         }
-        self.too_long(report, p1("message"), MESSAGE, 140);
+        self.too_long(report, || p1("message"), MESSAGE, 140);
         if let Some(b) = self.bill_info {
-            self.too_long(report, p1("bill-info"), b, 140);
+            self.too_long(report, || p1("bill-info"), b, 140);
             let total = self.message().map_or(0, |m| m.chars().count())
                 + self.bill_information().map_or(0, |m| m.chars().count());
             if total > 140 && self.message().is_some_and(|m| m.chars().count() <= 140) {
@@ -589,11 +615,11 @@ impl<'a> SwissBill<'a> {
                 Code::SwissAltSchemes,
                 Class::Deviation,
                 p1("alt-scheme"),
-                self.alt.get(2).map_or(0, |&a| self.off(a)),
+                self.alt.clone().nth(2).map_or(0, |a| self.off(a)),
                 Detail::Text("more than two alternative schemes"),
             );
         }
-        for &i in &self.alt {
+        for i in self.alt.clone() {
             let n = self.line(i).map_or(0, |s| s.chars().count());
             if n > 100 {
                 report.push(
@@ -964,6 +990,57 @@ impl SwissBuilder {
 mod tests {
     use super::*;
     use crate::report::Mode;
+
+    #[test]
+    fn charset_offset_is_the_first_character_outside_the_set() {
+        let base = SwissBuilder::new(
+            "CH4431999123000889012",
+            Address::structured(
+                "Robert Schneider AG",
+                "Rue du Lac",
+                "1268",
+                "2501",
+                "Biel",
+                "CH",
+            ),
+        )
+        .qr_reference("210000000003139471430009017")
+        .message("MSG")
+        .build()
+        .unwrap();
+        // The first character that is neither allowed nor CR/LF, counted in characters.
+        let reference = |t: &str| {
+            t.char_indices()
+                .find(|&(_, c)| !allowed_char(c) && c != '\n' && c != '\r')
+                .map(|(i, _)| char_offset(t, i))
+        };
+        for msg in [
+            "Zürich € café",
+            "Zürich 北京",
+            "北",
+            "é\tx",
+            "abc\u{7f}",
+            "ÿĀſ Șș Țț",
+            "\u{218}\u{21C}",
+            "a€b€c€d€e€f€g€h€i€j€k€l€m€n€o€p€北",
+            "0123456789abcdefé0123456789abcdef\u{1}",
+        ] {
+            let text = base.replace("MSG", msg);
+            let mut r = Report::new(Mode::Strict);
+            parse(&text).unwrap().validate(&mut r);
+            let found = r
+                .issues()
+                .iter()
+                .find(|i| i.code == Code::SwissCharset)
+                .map(|i| i.offset);
+            assert_eq!(found, reference(&text), "{msg}");
+        }
+        let mut r = Report::new(Mode::Strict);
+        parse(&base.replace("MSG", "Zürich"))
+            .unwrap()
+            .validate(&mut r);
+        assert!(!r.has(Code::SwissCharset));
+    }
 
     fn codes(text: &str) -> Vec<&'static str> {
         let mut r = Report::new(Mode::Strict);

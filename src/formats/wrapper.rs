@@ -12,7 +12,7 @@
 
 use alloc::borrow::Cow;
 
-use percent_encoding::percent_decode_str;
+use percent_encoding::{percent_decode, percent_decode_str};
 
 use super::{byte_pos, char_offset};
 use crate::crc::{self, CrcCheck};
@@ -45,6 +45,21 @@ fn looks_emv(inner: &str) -> bool {
     inner.starts_with("000201") || inner.starts_with("000202") || inner.starts_with("hQV")
 }
 
+/// True when `v` percent-decodes to a text that [`looks_emv`], read from its first bytes
+/// only (six decoded bytes come from at most 18 written ones). A lossy UTF-8 reading keeps
+/// ASCII bytes where they are and puts no ASCII in place of an invalid sequence, so this is
+/// the same answer as decoding the whole value first.
+fn starts_emv_raw(v: &str) -> bool {
+    let mut head = [0u8; 6];
+    let mut n = 0;
+    for (slot, b) in head.iter_mut().zip(percent_decode(v.as_bytes())) {
+        *slot = b;
+        n += 1;
+    }
+    let head = head.get(..n).unwrap_or(&[]);
+    head.starts_with(b"000201") || head.starts_with(b"000202") || head.starts_with(b"hQV")
+}
+
 /// True when `text` is a deep link carrying an EMV payload (see [`unwrap`]).
 pub fn detect(text: &str) -> bool {
     unwrap(text).is_some()
@@ -53,14 +68,22 @@ pub fn detect(text: &str) -> bool {
 /// Finds the EMV payload in a deep link: the parameter of a [`KNOWN`] wrapper, or else the
 /// first query parameter of any `scheme://...?` link whose value starts like EMV. `+` is read
 /// as a space only when that makes the payload's CRC match and the literal reading does not.
+#[inline]
 pub fn unwrap(text: &str) -> Option<Wrapped<'_>> {
     if text.len() > crate::mpm::MAX_PAYLOAD_BYTES {
         return None;
     }
     // A scheme has no `:`, so the `://` that ends a valid one is the first `:` of the text:
     // the same answer as splitting at the first `://` and checking the scheme, found with a
-    // byte search instead of a substring search over every payload that is no link.
+    // byte search instead of a substring search over every payload that is no link. The
+    // search is inlined into the caller; only a text with a `:` pays for the call below.
     let n = first_colon(text.as_bytes())?;
+    unwrap_at(text, n)
+}
+
+/// [`unwrap`] once the first `:` of `text` is known to be at `n`.
+#[inline(never)]
+fn unwrap_at(text: &str, n: usize) -> Option<Wrapped<'_>> {
     let (scheme, rest) = (text.get(..n)?, text.get(n..)?.strip_prefix("://")?);
     if scheme.is_empty()
         || !scheme
@@ -85,6 +108,11 @@ pub fn unwrap(text: &str) -> Option<Wrapped<'_>> {
         if !wanted {
             continue;
         }
+        // Whichever reading `decode` picks starts the same way: the prefixes hold no `+` nor
+        // space, and the readings differ only where a literal `+` is.
+        if known.is_none() && !starts_emv_raw(v) {
+            continue;
+        }
         let (inner, decoded) = decode(v);
         if known.is_some() || looks_emv(&inner) {
             return Some(Wrapped {
@@ -101,27 +129,35 @@ pub fn unwrap(text: &str) -> Option<Wrapped<'_>> {
     None
 }
 
-/// The index of the first `:` in `b`, eight bytes at a time.
+/// The index of the first `:` in `b`. Blocks of 64 and then 16 bytes are tested with a
+/// non-short-circuit fold, which the compiler turns into vector compares (the tail as the last
+/// 16 bytes, overlapping); only a block that has a `:` is searched byte by byte.
+#[inline]
 fn first_colon(b: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    let mut chunks = b.chunks_exact(8);
-    let mut at = 0;
-    for c in &mut chunks {
-        let x =
-            c.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w)) ^ (ONES * u64::from(b':'));
-        // The classic zero-byte test: a borrow only runs into bytes above a zero one, so the
-        // lowest flagged byte is the first `:`.
-        let z = x.wrapping_sub(ONES) & !x & (ONES * 0x80);
-        if z != 0 {
-            return Some(at + (z.trailing_zeros() / 8) as usize);
-        }
-        at += 8;
+    fn any_colon<const N: usize>(c: &[u8; N]) -> bool {
+        c.iter().fold(false, |any, &x| any | (x == b':'))
     }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&c| c == b':')
-        .map(|i| at + i)
+    let mut at = 0;
+    while let Some(c) = b.get(at..).and_then(|r| r.first_chunk::<64>()) {
+        if any_colon(c) {
+            break;
+        }
+        at += 64;
+    }
+    loop {
+        match b.get(at..).and_then(|r| r.first_chunk::<16>()) {
+            Some(c) if any_colon(c) => break,
+            Some(_) => at += 16,
+            // Fewer than 16 bytes left: the last 16 of the text cover them.
+            None => {
+                if b.last_chunk::<16>().is_some_and(|t| !any_colon(t)) {
+                    return None;
+                }
+                break;
+            }
+        }
+    }
+    b.get(at..)?.iter().position(|&c| c == b':').map(|i| at + i)
 }
 
 fn decode(v: &str) -> (Cow<'_, str>, bool) {
@@ -164,11 +200,60 @@ mod tests {
             s.insert(i, ':');
             assert_eq!(super::first_colon(s.as_bytes()), s.find(':'), "{s}");
         }
+        // Every length up to five chunks, a colon at every place or none, and a second colon
+        // that may fall in the last 16 bytes.
+        for len in 0usize..80 {
+            for pos in 0..=len {
+                for second in [None, Some(len.saturating_sub(1))] {
+                    let mut v = alloc::vec![b'x'; len];
+                    if let Some(p) = v.get_mut(pos) {
+                        *p = b':';
+                    }
+                    if let Some(p) = second.and_then(|s| v.get_mut(s)) {
+                        *p = b':';
+                    }
+                    let want = v.iter().position(|&c| c == b':');
+                    assert_eq!(super::first_colon(&v), want, "{len} {pos} {second:?}");
+                }
+            }
+        }
     }
 
     use super::*;
 
     const QPAY: &str = "qpaywallet://q?qPay_QRcode=0002010102121531279404962794049600230510458969827440014A00000084300010108CAXBMNUB02105003398216520460105303496540498005802MN5912TESTMERCHANT6011Ulaanbaatar6263012594949dc4a35f42ff97dab887e0505TR0010721VIEq2AqUbkE9Sptzlh0ua7106QPP_QR7815820049046391391790222800201630465F3";
+
+    #[test]
+    fn raw_prefix_test_agrees_with_decoding() {
+        for v in [
+            "",
+            "0",
+            "00020",
+            "000201",
+            "000202X",
+            "000203",
+            "%30%30%30%32%30%31",
+            "%300%3002%301",
+            "hQV",
+            "hQ",
+            "%68QV",
+            "h%51V+",
+            "0002+1",
+            "%2B00201",
+            "00%3201%",
+            "%",
+            "%3",
+            "%G0",
+            "000201%FF",
+            "%FF000201",
+            "hQVD%E2%82",
+            "+000201",
+            "000%2",
+        ] {
+            let (inner, _) = decode(v);
+            assert_eq!(starts_emv_raw(v), looks_emv(&inner), "{v}");
+        }
+    }
 
     #[test]
     fn corpus_qpay_link() {
