@@ -132,7 +132,8 @@ pub struct Decoded<'a> {
     /// The parsed content.
     pub view: View<'a>,
     /// What is wrong, graded in the mode asked for. For a wrapped payload, offsets count
-    /// from the start of the payload inside the link.
+    /// from the start of the payload inside the link; for a payload in white space
+    /// (`input.whitespace`), from its first character.
     pub report: Report,
     /// The schemes and networks the code names.
     pub schemes: SchemeSet,
@@ -193,6 +194,8 @@ pub fn decode(text: &str) -> Decoded<'_> {
 
 /// Says what `text` is, parses it and validates it (CRC and scheme rules included) in one
 /// call. Unknown text is a result (`Kind::Unknown` with a `kind.unknown` issue), not an error.
+/// White space around an EMV payload, a link or a payment code is read past and reported
+/// (`input.whitespace`).
 ///
 /// ```
 /// use qrpay::{decode_with, decode::Options, Mode, Code};
@@ -206,6 +209,46 @@ pub fn decode(text: &str) -> Decoded<'_> {
 /// assert!(upi.schemes.contains(qrpay::schemes::SchemeId::Upi));
 /// ```
 pub fn decode_with(text: &str, opts: Options) -> Decoded<'_> {
+    if let Some(inner) = surrounded_by_space(text) {
+        let mut d = decode_payload(inner, opts);
+        d.text = text;
+        d.report.push(
+            Code::InputWhitespace,
+            Class::Deviation,
+            Path::ROOT,
+            0,
+            Detail::Text("not part of it; read without it"),
+        );
+        return d;
+    }
+    decode_payload(text, opts)
+}
+
+/// The payload inside white space (space, tab, CR, LF) that surrounds `text`, when that
+/// payload is an EMV code, a deep link or URL, or a payment code; `None` when nothing
+/// surrounds it or when it is a line-based format (EPC, Swiss QR-bill), whose line ends
+/// belong to it, or nothing qrpay reads.
+fn surrounded_by_space(text: &str) -> Option<&str> {
+    let space = |c: char| matches!(c, ' ' | '\t' | '\r' | '\n');
+    // The common case, decided from two bytes.
+    if !text.starts_with(space) && !text.ends_with(space) {
+        return None;
+    }
+    // EPC and Swiss QR-bill texts start with their service tags and often end a line.
+    if text.starts_with("BCD") || text.starts_with("SPC") {
+        return None;
+    }
+    let inner = text.trim_matches(space);
+    match recognize::guess(inner) {
+        Guess::Mpm | Guess::Cpm | Guess::Wrapped(_) => Some(inner),
+        Guess::Format(FormatKind::EpcSct | FormatKind::SwissQrBill) => None,
+        Guess::Format(_) => Some(inner),
+        Guess::Empty | Guess::TooLong | Guess::Unknown => None,
+    }
+}
+
+/// [`decode_with`] for text without surrounding white space.
+fn decode_payload(text: &str, opts: Options) -> Decoded<'_> {
     let mut report = Report::new(opts.mode);
     match recognize::guess(text) {
         Guess::Empty => {

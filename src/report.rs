@@ -96,6 +96,9 @@ codes! {
     InputTooLong = "input.too-long",
     /// The input is not text qrpay can read (e.g. a JSON Lines entry that is not a string).
     InputInvalid = "input.invalid",
+    /// White space (spaces, tabs, CR, LF) before or after an EMV payload, a URL or a payment
+    /// code: not part of it (scanners in keyboard mode add a line end); read without it.
+    InputWhitespace = "input.whitespace",
     /// A data object header (ID and length) is not 4 digits.
     TlvHeader = "tlv.header",
     /// A data object declares more characters than remain.
@@ -501,6 +504,7 @@ impl fmt::Display for Message<'_> {
         let what = match i.code {
             Code::InputEmpty => "the payload is empty",
             Code::InputTooLong => "the payload is longer than qrpay reads",
+            Code::InputWhitespace => "white space surrounds the payload",
             Code::InputInvalid => "the input is not a payload",
             Code::TlvHeader => "expected a 2-digit ID and a 2-digit length",
             Code::TlvTruncated => "a data object runs past the end",

@@ -152,3 +152,48 @@ fn payment_view_of_real_codes() {
     assert_eq!(v["wrapper"]["param"], "qPay_QRcode");
     assert_eq!(v["request"]["currency"], "MNT");
 }
+
+/// A scanner in keyboard mode ends a code with CR LF; a copy adds spaces. Every corpus row
+/// whose kind does not use line ends itself reads the same with white space around it, plus
+/// one `input.whitespace` deviation (an error in strict mode, a warning in lenient mode).
+#[test]
+fn surrounding_white_space_is_read_and_reported() {
+    use qrpay::{Code, Severity};
+    let mut checked = 0;
+    for r in rows() {
+        let p = r["payload"].as_str().expect("payload");
+        let kind = r["kind"].as_str().expect("kind");
+        if p.is_empty() || p.trim() != p {
+            continue;
+        }
+        for mode in [Mode::Lenient, Mode::Strict] {
+            let bare = decode_with(p, Options { mode });
+            for wrapped in [format!("{p}\r\n"), format!(" {p}"), format!("\t{p} \n")] {
+                let d = decode_with(&wrapped, Options { mode });
+                if matches!(kind, "epc-sct" | "swiss-qr-bill" | "unknown") {
+                    // Line-based formats keep their line ends; unknown text stays unknown.
+                    assert!(!d.report.has(Code::InputWhitespace), "{wrapped:?}");
+                    continue;
+                }
+                assert_eq!(d.text, wrapped);
+                assert_eq!(d.kind, bare.kind, "{wrapped:?}");
+                assert_eq!(d.verdict, bare.verdict, "{wrapped:?}");
+                assert_eq!(d.crc, bare.crc, "{wrapped:?}");
+                assert_eq!(d.schemes, bare.schemes, "{wrapped:?}");
+                let (last, rest) = d.report.issues().split_last().expect("an issue");
+                assert_eq!(rest, bare.report.issues(), "{wrapped:?}");
+                assert_eq!(last.code, Code::InputWhitespace);
+                let want = match mode {
+                    Mode::Strict => Severity::Error,
+                    Mode::Lenient => Severity::Warning,
+                };
+                assert_eq!(last.severity, want);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 1000, "{checked}");
+    // White space alone is nothing to read.
+    let d = decode_with(" \r\n", Options::default());
+    assert_eq!(d.kind.as_str(), "unknown");
+}
