@@ -1,5 +1,5 @@
 //! A fixed workload for `valgrind --tool=callgrind`: instruction counts, not time, decide
-//! changes on a shared machine. `profile <thai|annex|pix|decode-thai|recognize> [iterations]`.
+//! changes on a shared machine. `profile <thai|annex|twin|pix|crc-thai|decode-thai|recognize> [iterations]`.
 
 use std::hint::black_box;
 
@@ -23,12 +23,19 @@ fn main() {
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .filter_map(|v| v["payload"].as_str().map(str::to_owned))
         .collect();
+    // The Annex example with ASCII names of the same character counts (as in the peers
+    // benchmark): the same structure without the UTF-8 path.
+    let body = ANNEX[..ANNEX.len() - 4]
+        .replace("最佳运输", "ZJYS")
+        .replace("北京", "BJ");
+    let twin = format!("{body}{:04X}", qrpay::crc::crc16(body.as_bytes()));
     let mut acc = 0usize;
     for _ in 0..n {
         acc += match what.as_str() {
             "thai" => usize::from(parse_strict(THAI_BILL)),
             "annex" => usize::from(parse_strict(ANNEX)),
             "pix" => usize::from(parse_strict(PIX)),
+            "twin" => usize::from(parse_strict(&twin)),
             "crc-thai" => usize::from(qrpay::crc::crc16(black_box(&THAI_BILL.as_bytes()[..153]))),
             "decode-thai" => {
                 let d = qrpay::decode_with(
