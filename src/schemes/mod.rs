@@ -646,7 +646,7 @@ pub(crate) fn expect_currency(
     what: &'static str,
 ) {
     if let Some(v) = m.currency_code() {
-        if !allowed.contains(&v) {
+        if !allowed.iter().any(|a| same_short(a, v)) {
             push(
                 report,
                 Code::SchemeCurrency,
@@ -658,6 +658,13 @@ pub(crate) fn expect_currency(
     }
 }
 
+/// `a == b` for the short codes of 53 and 58, compared inline (`==` on `str` calls `memcmp`,
+/// which costs more than these few bytes).
+#[inline]
+fn same_short(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
 /// 58 must be one of `allowed` (when present).
 pub(crate) fn expect_country(
     m: &Mpm<'_>,
@@ -666,7 +673,7 @@ pub(crate) fn expect_country(
     what: &'static str,
 ) {
     if let Some(v) = m.country() {
-        if !allowed.contains(&v) {
+        if !allowed.iter().any(|a| same_short(a, v)) {
             push(
                 report,
                 Code::SchemeCountry,
