@@ -147,3 +147,38 @@ fn the_counter_counts() {
     });
     assert!(n >= 1);
 }
+
+/// The carry-less-multiply CRC (feature `simd-crc`, for long or 16-byte-aligned input) and
+/// the table allocate nothing either, the very first call included (CPU detection).
+#[test]
+fn crc_of_aligned_and_long_input_allocates_nothing() {
+    // A heap buffer starts on a 16-byte boundary; the slices from 1 do not.
+    let data: Vec<u8> = (0..4097u32).map(|i| (i * 7 + 3) as u8).collect();
+    for (at, n) in [
+        (0, 256),
+        (0, 4096),
+        (1, 1024),
+        (1, 4096),
+        (1, 300),
+        (0, 100),
+    ] {
+        let d = &data[at..at + n];
+        let crc = std::cell::Cell::new(0);
+        let count = allocations(|| crc.set(qrpay::crc::crc16(d)));
+        assert_eq!(count, 0, "{n} bytes at {at}");
+        std::hint::black_box(crc.get());
+    }
+    // A heap copy of the Annex example (260 bytes, aligned): decode allocates nothing.
+    let annex = String::from(ANNEX);
+    let n = allocations(|| {
+        let d = qrpay::decode_with(
+            &annex,
+            qrpay::decode::Options {
+                mode: qrpay::Mode::Strict,
+            },
+        );
+        assert!(d.report.is_empty() && d.is_intact());
+        std::hint::black_box(&d);
+    });
+    assert_eq!(n, 0);
+}
