@@ -268,8 +268,9 @@ impl Mpm<'_> {
         let mut irregular = false;
         let mut present = [0u64; 2];
         let mut rules = validate::Clean::new();
-        while let Some(rest) = b.get(pos..).filter(|r| !r.is_empty()) {
-            let Some((id, len)) = crate::tlv::ascii_header(rest) else {
+        let mut rest = b;
+        while !rest.is_empty() {
+            let Some((id, value, next)) = crate::tlv::split_ascii(rest) else {
                 return false;
             };
             let Some(slot) = self.starts.get_mut(usize::from(id)) else {
@@ -280,12 +281,13 @@ impl Mpm<'_> {
             } else {
                 irregular = true;
             }
-            irregular |= len == 0;
+            irregular |= value.is_empty();
             if let Some(half) = present.get_mut(usize::from(id >> 6)) {
                 *half |= 1 << (id & 63);
             }
-            rules.object(id, rest.get(4..4 + len).unwrap_or_default());
-            pos += 4 + len;
+            rules.object(id, value);
+            pos += 4 + value.len();
+            rest = next;
         }
         // 00 not first, or something after the (first) 63: a 63 that is not last ends
         // before the text does. (A second 63 is a duplicate, irregular already.)

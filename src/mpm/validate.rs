@@ -9,7 +9,7 @@ use crate::crc::{self, CrcCheck};
 
 use crate::currency;
 use crate::report::{Class, Code, Detail, Path, Report, Seg};
-use crate::tlv::{ascii_header, Element, TlvErrorKind, Walker};
+use crate::tlv::{ascii_header, split_ascii, Element, TlvErrorKind, Walker};
 
 /// Checks `m` against MPM v1.1 (CRC included) and adds what it finds to `report`.
 ///
@@ -181,23 +181,20 @@ fn clean_template(v: &[u8], mut each: impl FnMut(u8, &[u8]) -> bool) -> bool {
     }
     // Two 64-bit halves: cheaper to test and set a bit in than a u128.
     let mut seen = [0u64; 2];
-    let mut pos = 0;
-    while let Some(rest) = v.get(pos..).filter(|r| !r.is_empty()) {
-        let Some((id, len)) = ascii_header(rest) else {
+    let mut rest = v;
+    while !rest.is_empty() {
+        let Some((id, value, next)) = split_ascii(rest) else {
             return false;
         };
         let Some(half) = seen.get_mut(usize::from(id >> 6)) else {
             return false;
         };
         let bit = 1u64 << (id & 63);
-        let Some(value) = rest.get(4..4 + len) else {
-            return false;
-        };
-        if *half & bit != 0 || len == 0 || !each(id, value) {
+        if *half & bit != 0 || value.is_empty() || !each(id, value) {
             return false;
         }
         *half |= bit;
-        pos += 4 + len;
+        rest = next;
     }
     true
 }

@@ -243,6 +243,21 @@ pub(crate) fn ascii_header(b: &[u8]) -> Option<(u8, usize)> {
     (len <= b.len() - 4).then_some((h0 * 10 + h1, len))
 }
 
+/// Splits the data object at the start of ASCII bytes `b`: `(id, value, rest)` when its
+/// header is 4 digits and its value fits in what remains.
+#[inline(always)]
+pub(crate) fn split_ascii(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let (header, tail) = b.split_first_chunk::<4>()?;
+    let d = u32::from_le_bytes(*header).wrapping_sub(0x3030_3030);
+    // As in `ascii_header`: zero exactly when all four bytes are digits.
+    if (d | d.wrapping_add(0x7676_7676)) & 0x8080_8080 != 0 {
+        return None;
+    }
+    let [h0, h1, h2, h3] = d.to_le_bytes();
+    let (value, rest) = tail.split_at_checked(usize::from(h2 * 10 + h3))?;
+    Some((h0 * 10 + h1, value, rest))
+}
+
 impl<'a> Iterator for Walker<'a> {
     type Item = Result<Element<'a>, TlvError>;
 
@@ -418,6 +433,27 @@ mod tests {
                         for total in [0, 3, 4, 5, 13, 40, 103, 104] {
                             let s = &buf[..total];
                             assert_eq!(ascii_header(s), naive_header(s), "{s:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn split_matches_header() {
+        let pool = [b'0', b'1', b'5', b'9', b':', b'/', 0x80];
+        let mut buf = [b'x'; 104];
+        for a in pool {
+            for b in pool {
+                for c in pool {
+                    for d in pool {
+                        buf[..4].copy_from_slice(&[a, b, c, d]);
+                        for total in [0, 3, 4, 5, 13, 40, 103, 104] {
+                            let s = &buf[..total];
+                            let want = naive_header(s)
+                                .map(|(id, len)| (id, &s[4..4 + len], &s[4 + len..]));
+                            assert_eq!(split_ascii(s), want, "{s:?}");
                         }
                     }
                 }
