@@ -292,6 +292,14 @@ impl<'a, const N: usize> Lines<'a, N> {
         })
     }
 
+    /// Character offset of line `i` in the text (the text's length in characters when there
+    /// is no such line: where a missing line would start).
+    pub fn offset(&self, i: usize) -> usize {
+        self.get(i).map_or(self.text.chars().count(), |l| {
+            char_offset(self.text, l.start)
+        })
+    }
+
     /// The lines in order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = Line<'a>> + ExactSizeIterator + '_ {
         (0..self.len()).map(|i| self.get(i).unwrap_or(Line { text: "", start: 0 }))

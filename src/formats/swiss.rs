@@ -237,9 +237,7 @@ impl<'a> SwissBill<'a> {
     }
 
     fn off(&self, i: usize) -> usize {
-        self.lines.get(i).map_or(self.text.chars().count(), |l| {
-            char_offset(self.text, l.start)
-        })
+        self.lines.offset(i)
     }
 
     /// Version (`0200`).

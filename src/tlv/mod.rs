@@ -230,17 +230,7 @@ impl<'a> Walker<'a> {
 /// value fits in what remains.
 #[inline(always)]
 pub(crate) fn ascii_header(b: &[u8]) -> Option<(u8, usize)> {
-    let x = u32::from_le_bytes(*b.first_chunk::<4>()?);
-    let d = x.wrapping_sub(0x3030_3030);
-    // A byte below '0' borrows and sets its own top bit; a byte above '9' sets the top bit
-    // of `d + 0x76`. Carries and borrows only leave bytes that are flagged themselves, so the
-    // test is exact: zero exactly when all four bytes are digits.
-    if (d | d.wrapping_add(0x7676_7676)) & 0x8080_8080 != 0 {
-        return None;
-    }
-    let [h0, h1, h2, h3] = d.to_le_bytes();
-    let len = usize::from(h2 * 10 + h3);
-    (len <= b.len() - 4).then_some((h0 * 10 + h1, len))
+    split_ascii(b).map(|(id, value, _)| (id, value.len()))
 }
 
 /// Splits the data object at the start of ASCII bytes `b`: `(id, value, rest)` when its
@@ -249,7 +239,9 @@ pub(crate) fn ascii_header(b: &[u8]) -> Option<(u8, usize)> {
 pub(crate) fn split_ascii(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
     let (header, tail) = b.split_first_chunk::<4>()?;
     let d = u32::from_le_bytes(*header).wrapping_sub(0x3030_3030);
-    // As in `ascii_header`: zero exactly when all four bytes are digits.
+    // A byte below '0' borrows and sets its own top bit; a byte above '9' sets the top bit
+    // of `d + 0x76`. Carries and borrows only leave bytes that are flagged themselves, so the
+    // test is exact: zero exactly when all four bytes are digits.
     if (d | d.wrapping_add(0x7676_7676)) & 0x8080_8080 != 0 {
         return None;
     }
