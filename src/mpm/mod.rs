@@ -60,9 +60,7 @@ pub struct Mpm<'a> {
     /// Bytes before this index are ASCII, so there characters and bytes coincide (the whole
     /// text is ASCII when it equals the length).
     ascii_until: u16,
-    /// Every byte is in the EMV common character set (0x20–0x7E).
-    ans: bool,
-    /// Found while indexing an all-ANS payload: the root is regular and no object breaks a
+    /// Found while indexing: the root is regular and no object breaks a
     /// rule, so validation has nothing to report but the CRC's (see `validate::Clean`).
     clean: bool,
     /// The number of characters, found with `clean` (0 when `clean` is false).
@@ -85,7 +83,6 @@ pub fn parse(text: &str) -> Result<Mpm<'_>, ParseError> {
         present: 0,
         irregular: false,
         ascii_until: ascii_until as u16,
-        ans,
         clean: false,
         chars: 0,
     };
