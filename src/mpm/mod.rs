@@ -69,31 +69,48 @@ pub struct Mpm<'a> {
 
 /// Reads the root structure of an MPM payload. It checks only that the data objects walk;
 /// [`validate`] checks the rules and [`crate::decode()`] does both with the CRC.
+#[inline]
 pub fn parse(text: &str) -> Result<Mpm<'_>, ParseError> {
-    if text.is_empty() {
-        return Err(ParseError::Empty);
-    }
-    if text.len() > MAX_PAYLOAD_BYTES {
-        return Err(ParseError::TooLong(text.len()));
-    }
-    let (ascii_until, ans) = classify(text.as_bytes());
     let mut m = Mpm {
         text,
         starts: [0; 100],
         present: 0,
         irregular: false,
-        ascii_until: ascii_until as u16,
+        ascii_until: 0,
         clean: false,
         chars: 0,
     };
-    // Text in the common character set whose root walks (nearly every real payload) is read
-    // straight from the bytes, checking the rules on the way; other ASCII text too, without
-    // the checks; anything else, errors included, goes through the general walker.
-    let indexed = if ans { m.index_ans() } else { m.index_fast() };
-    if !indexed {
-        m.index_walker()?;
-    }
+    // Built in the caller's frame and filled in place: returning a 240-byte view from a
+    // function that builds it costs a copy.
+    m.index()?;
     Ok(m)
+}
+
+impl Mpm<'_> {
+    /// Fills in the index of a fresh view (see [`parse`]).
+    fn index(&mut self) -> Result<(), ParseError> {
+        let text = self.text;
+        if text.is_empty() {
+            return Err(ParseError::Empty);
+        }
+        if text.len() > MAX_PAYLOAD_BYTES {
+            return Err(ParseError::TooLong(text.len()));
+        }
+        let (ascii_until, ans) = classify(text.as_bytes());
+        self.ascii_until = ascii_until as u16;
+        // Text in the common character set whose root walks (nearly every real payload) is
+        // read straight from the bytes, checking the rules on the way; other ASCII text too,
+        // without the checks; anything else, errors included, goes through the general walker.
+        let indexed = if ans {
+            self.index_ans()
+        } else {
+            self.index_fast()
+        };
+        if !indexed {
+            self.index_walker()?;
+        }
+        Ok(())
+    }
 }
 
 /// The length of the ASCII prefix of `b`, and whether every byte of `b` is in 0x20–0x7E,
