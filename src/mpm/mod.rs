@@ -60,10 +60,9 @@ pub struct Mpm<'a> {
     /// Bytes before this index are ASCII, so there characters and bytes coincide (the whole
     /// text is ASCII when it equals the length).
     ascii_until: u16,
-    /// Found while indexing: the root is regular and no object breaks a
-    /// rule, so validation has nothing to report but the CRC's (see `validate::Clean`).
-    clean: bool,
-    /// The number of characters, found with `clean` (0 when `clean` is false).
+    /// Found while indexing (see `validate::Clean`): what validation has left to check.
+    fast: validate::Fast,
+    /// The number of characters, found with `fast` (0 when it is `Fast::General`).
     chars: u16,
 }
 
@@ -77,7 +76,7 @@ pub fn parse(text: &str) -> Result<Mpm<'_>, ParseError> {
         present: 0,
         irregular: false,
         ascii_until: 0,
-        clean: false,
+        fast: validate::Fast::General,
         chars: 0,
     };
     // Built in the caller's frame and filled in place: returning a 240-byte view from a
@@ -264,8 +263,12 @@ impl Mpm<'_> {
         irregular |= self.starts[0] > 4;
         self.present = u128::from(present[0]) | u128::from(present[1]) << 64;
         self.irregular = irregular;
-        self.clean = !irregular && b.len() - extra <= 512 && rules.finish(self.present);
-        self.chars = if self.clean {
+        self.fast = if !irregular && b.len() - extra <= 512 {
+            rules.finish(self.present)
+        } else {
+            validate::Fast::General
+        };
+        self.chars = if self.fast != validate::Fast::General {
             (b.len() - extra) as u16
         } else {
             0
@@ -316,8 +319,16 @@ impl Mpm<'_> {
         }
         self.present = u128::from(present[0]) | u128::from(present[1]) << 64;
         self.irregular = irregular;
-        self.clean = !irregular && b.len() <= 512 && rules.finish(self.present);
-        self.chars = if self.clean { b.len() as u16 } else { 0 };
+        self.fast = if !irregular && b.len() <= 512 {
+            rules.finish(self.present)
+        } else {
+            validate::Fast::General
+        };
+        self.chars = if self.fast != validate::Fast::General {
+            b.len() as u16
+        } else {
+            0
+        };
         true
     }
 
@@ -988,12 +999,12 @@ impl<'a> Mpm<'a> {
         self.irregular
     }
 
-    /// True when indexing found nothing for validation to report but the CRC's.
-    pub(crate) fn is_clean(&self) -> bool {
-        self.clean
+    /// What indexing found validation has left to check.
+    pub(crate) fn fast(&self) -> validate::Fast {
+        self.fast
     }
 
-    /// The number of characters of a payload that [`Mpm::is_clean`].
+    /// The number of characters, when [`Mpm::fast`] is not `Fast::General`.
     pub(crate) fn clean_chars(&self) -> usize {
         usize::from(self.chars)
     }
@@ -1409,7 +1420,7 @@ mod tests {
             let Ok(m) = parse(&t) else { continue };
             let mut general = m.clone();
             general.ascii_until = 0;
-            general.clean = false;
+            general.fast = validate::Fast::General;
             general.chars = 0;
             let issues = |m: &Mpm<'_>| {
                 let mut r = Report::new(Mode::Strict);

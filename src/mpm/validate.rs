@@ -31,9 +31,27 @@ pub(crate) fn validate_checked(m: &Mpm<'_>, check: CrcCheck, report: &mut Report
     let text = m.as_str();
     // Nearly every real payload breaks no rule but the CRC's: one walk decides that. Anything
     // it is unsure of goes through the general checks below, which name every deviation.
-    if m.is_clean() {
-        crc_rules(m.clean_chars(), check, report);
-        return;
+    match m.fast() {
+        Fast::Clean => {
+            crc_rules(m.clean_chars(), check, report);
+            return;
+        }
+        Fast::Rules { decimals } => {
+            // Every object keeps its own rules; only what `finish` found remains: the
+            // amount's decimals, mandatory objects, fees. Reported as the general checks do,
+            // in their order.
+            let chars = m.clean_chars();
+            crc_rules(chars, check, report);
+            if decimals {
+                if let Some(e) = m.object(54) {
+                    root_object(m, &e, report);
+                }
+            }
+            mandatory(m, chars, report);
+            fees(m, report);
+            return;
+        }
+        Fast::General => {}
     }
     let chars = if m.is_ascii() {
         text.len()
@@ -62,6 +80,21 @@ pub(crate) fn validate_checked(m: &Mpm<'_>, check: CrcCheck, report: &mut Report
     }
     mandatory(m, chars, report);
     fees(m, report);
+}
+
+/// What indexing (`Clean`) left for validation to check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fast {
+    /// Nothing but the CRC.
+    Clean,
+    /// Every object keeps its own rules; the CRC, [`mandatory`] and [`fees`] remain, and the
+    /// amount's decimals when `decimals`.
+    Rules {
+        /// The amount has a fraction whose digits differ from the currency's exponent.
+        decimals: bool,
+    },
+    /// Anything: the general checks.
+    General,
 }
 
 /// The rules [`root_object`], [`mandatory`] and [`fees`] check, applied to each root object
@@ -142,31 +175,34 @@ impl<'a> Clean<'a> {
         }
     }
 
-    /// After the last object: true when nothing is to be reported. `present` has bit `id`
-    /// set for each root ID present.
-    pub(super) fn finish(&self, present: u128) -> bool {
+    /// After the last object of a regular root: what is left to check. `present` has bit
+    /// `id` set for each root ID present.
+    pub(super) fn finish(&self, present: u128) -> Fast {
         const ACCOUNTS: u128 = ((1u128 << 52) - 1) & !3;
         const REQUIRED: u128 = 1 | 1 << 52 | 1 << 53 | 1 << 58 | 1 << 59 | 1 << 60;
-        if !self.ok || present & REQUIRED != REQUIRED || present & ACCOUNTS == 0 {
-            return false;
+        if !self.ok {
+            return Fast::General;
         }
-        if self.dynamic && present & 1 << 54 == 0 {
-            return false;
-        }
+        // What `mandatory` and `fees` report on.
+        let mut left = present & REQUIRED != REQUIRED || present & ACCOUNTS == 0;
+        left |= self.dynamic && present & 1 << 54 == 0;
         // 56 goes with indicator 02 and 57 with 03, each both ways (see `fees`).
         let (fixed, percent) = (present & 1 << 56 != 0, present & 1 << 57 != 0);
-        if (self.tip == b"02") != fixed || (self.tip == b"03") != percent {
-            return false;
-        }
+        left |= (self.tip == b"02") != fixed || (self.tip == b"03") != percent;
         // A fraction should have the currency's number of decimals (see `root_object`).
         let a = self.amount;
         let decimals = a
             .iter()
             .position(|&c| c == b'.')
             .map_or(0, |p| a.len() - p - 1);
-        match self.currency.and_then(|c| c.exponent) {
-            Some(exp) => decimals == 0 || decimals == usize::from(exp),
-            None => true,
+        let decimals = match self.currency.and_then(|c| c.exponent) {
+            Some(exp) => decimals != 0 && decimals != usize::from(exp),
+            None => false,
+        };
+        if left || decimals {
+            Fast::Rules { decimals }
+        } else {
+            Fast::Clean
         }
     }
 }
@@ -1110,7 +1146,7 @@ mod tests {
     /// `m` with the fast path turned off: the general checks alone.
     fn general(m: &Mpm<'_>) -> Vec<String> {
         let mut g = m.clone();
-        g.clean = false;
+        g.fast = super::Fast::General;
         g.chars = 0;
         issues(&g)
     }
@@ -1131,7 +1167,7 @@ mod tests {
         for p in corpus() {
             let Ok(m) = parse(&p) else { continue };
             assert_eq!(issues(&m), general(&m), "{p}");
-            if !m.is_clean() {
+            if m.fast() == super::Fast::General {
                 continue;
             }
             fast += 1;
@@ -1211,7 +1247,7 @@ mod tests {
         let mut checked = 0;
         for p in corpus() {
             let Ok(m) = parse(&p) else { continue };
-            if !m.is_clean() {
+            if m.fast() == super::Fast::General {
                 continue;
             }
             let root: Vec<(u8, String)> = m
