@@ -192,7 +192,7 @@ fn advance(text: &str, ascii_until: usize, start: usize, chars: usize) -> Option
 
 /// [`advance`] past the ASCII prefix, character by character.
 #[inline(never)]
-fn advance_slow(text: &str, start: usize, chars: usize) -> Option<usize> {
+pub(super) fn advance_slow(text: &str, start: usize, chars: usize) -> Option<usize> {
     Some(start + value_of_chars(text.get(start..)?, chars)?.len())
 }
 
@@ -232,19 +232,30 @@ impl Mpm<'_> {
             let Some(slot) = self.starts.get_mut(usize::from(id)) else {
                 return false;
             };
-            // A value whose first `len` bytes are ASCII is those bytes; one that is not ASCII
-            // holds more bytes than characters.
             let start = pos + 4;
-            let end = if start + len <= ascii_until
-                || rest.get(4..4 + len).is_some_and(|v| v.is_ascii())
-            {
-                start + len
-            } else {
-                let Some(end) = advance_slow(self.text, start, len) else {
-                    return false;
-                };
-                extra += end - start - len;
-                end
+            let end = match rest.get(4..4 + len) {
+                // Its first `len` bytes all in 0x20–0x7E: those bytes are the value.
+                Some(v) if validate::is_ans_bytes(v) => {
+                    rules.object(id, v);
+                    start + len
+                }
+                _ => {
+                    // A value whose first `len` bytes are ASCII is those bytes; one that is
+                    // not ASCII holds more bytes than characters.
+                    let end = if start + len <= ascii_until
+                        || rest.get(4..4 + len).is_some_and(|v| v.is_ascii())
+                    {
+                        start + len
+                    } else {
+                        let Some(end) = advance_slow(self.text, start, len) else {
+                            return false;
+                        };
+                        extra += end - start - len;
+                        end
+                    };
+                    rules.text_object(id, self.text.get(start..end).unwrap_or_default());
+                    end
+                }
             };
             if *slot == 0 {
                 *slot = start as u16;
@@ -256,7 +267,6 @@ impl Mpm<'_> {
             if let Some(half) = present.get_mut(usize::from(id >> 6)) {
                 *half |= 1 << (id & 63);
             }
-            rules.text_object(id, self.text.get(start..end).unwrap_or_default());
             pos = end;
         }
         // 00 present but not at offset 0.

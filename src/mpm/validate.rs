@@ -298,32 +298,37 @@ fn clean_language(v: &[u8]) -> bool {
 /// [`clean_language`] for a value that is not all in 0x20–0x7E: lengths count characters,
 /// and only 01 and 02 may hold characters outside the common set.
 fn clean_language_text(v: &str) -> bool {
-    let mut has = [false; 2];
-    let mut seen = 0u128;
-    for e in Walker::at_known(v, 0, false) {
-        let Ok(e) = e else { return false };
-        let bit = 1u128 << e.id;
-        if seen & bit != 0 || e.len == 0 {
+    let b = v.as_bytes();
+    // Bit `id` set: sub-object 00, 01 or 02 seen (no other may appear).
+    let mut seen = 0u8;
+    let mut pos = 0;
+    while let Some(rest) = b.get(pos..).filter(|r| !r.is_empty()) {
+        let Some((id, len)) = ascii_header(rest) else {
             return false;
-        }
-        seen |= bit;
-        let ok = match e.id {
-            0 => {
-                has[0] = true;
-                matches!(e.value.as_bytes(), [a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic())
-            }
-            1 => {
-                has[1] = true;
-                e.len <= 25
-            }
-            2 => e.len <= 15,
-            _ => false,
         };
+        // The header is ASCII, so its end is a character boundary.
+        let start = pos + 4;
+        let Some(end) = super::advance_slow(v, start, len) else {
+            return false;
+        };
+        let bit = 1u8 << id.min(7);
+        let ok = seen & bit == 0
+            && len != 0
+            && match id {
+                0 => {
+                    matches!(b.get(start..end), Some([a, b]) if a.is_ascii_alphabetic() && b.is_ascii_alphabetic())
+                }
+                1 => len <= 25,
+                2 => len <= 15,
+                _ => false,
+            };
         if !ok {
             return false;
         }
+        seen |= bit;
+        pos = end;
     }
-    has == [true, true]
+    seen & 3 == 3
 }
 
 /// 00 first, 63 last, no duplicates, no zero lengths: a walk of the root in payload order,
@@ -410,12 +415,17 @@ pub(crate) fn crc_rules(chars: usize, check: CrcCheck, report: &mut Report) {
 /// True when every byte of `s` is in 0x20–0x7E, eight bytes at a time.
 #[inline]
 fn is_ans(s: &str) -> bool {
+    is_ans_bytes(s.as_bytes())
+}
+
+/// [`is_ans`] over bytes.
+#[inline]
+pub(super) fn is_ans_bytes(b: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = ONES * 0x80;
     // Nonzero exactly when some byte is below 0x20 or above 0x7E (the classic "has less" and
     // "has more" tests: a borrow or carry only crosses out of a byte that is itself flagged).
     let bad = |x: u64| (x.wrapping_sub(ONES * 0x20) & !x) | (x.wrapping_add(ONES) | x);
-    let b = s.as_bytes();
     if b.len() < 8 {
         if let (Some(head), Some(tail)) = (b.first_chunk::<4>(), b.last_chunk::<4>()) {
             // 4 to 7 bytes: two words that overlap.
@@ -1250,6 +1260,66 @@ mod tests {
             .iter()
             .map(|(id, v)| alloc::format!("{id:02}{:02}{v}", v.chars().count()))
             .collect()
+    }
+
+    #[test]
+    fn fast_path_agrees_on_language_templates() {
+        // Templates 64 with names outside the common set, well formed and not: duplicates,
+        // other IDs, zero lengths, a language that is not two letters, limits.
+        let subs: Vec<(u8, String)> = [
+            (0, "ZH"),
+            (0, "Z1"),
+            (0, "ZHO"),
+            (1, "最佳运输"),
+            (1, "最"),
+            (2, "北京"),
+            (3, "北"),
+            (1, ""),
+        ]
+        .iter()
+        .map(|(id, v)| (*id, String::from(*v)))
+        .chain([
+            (1, "é".repeat(25)),
+            (1, "é".repeat(26)),
+            (2, "京".repeat(15)),
+            (2, "京".repeat(16)),
+        ])
+        .collect();
+        let mut checked = 0;
+        for a in 0..subs.len() {
+            for b in 0..subs.len() {
+                for c in 0..=subs.len() {
+                    let mut t = alloc::vec![subs[a].clone(), subs[b].clone()];
+                    if c < subs.len() {
+                        t.push(subs[c].clone());
+                    }
+                    let lang = tlv(&t);
+                    if lang.chars().count() > 99 {
+                        continue;
+                    }
+                    let root: Vec<(u8, String)> = [
+                        (0, "01"),
+                        (1, "11"),
+                        (29, "0012A00000067701"),
+                        (52, "5812"),
+                        (53, "764"),
+                        (58, "TH"),
+                        (59, "SHOP"),
+                        (60, "BANGKOK"),
+                    ]
+                    .iter()
+                    .map(|(id, v)| (*id, String::from(*v)))
+                    .chain([(64, lang)])
+                    .collect();
+                    let body = alloc::format!("{}6304", tlv(&root));
+                    let p = alloc::format!("{body}{:04X}", crate::crc::crc16(body.as_bytes()));
+                    let m = parse(&p).unwrap();
+                    assert_eq!(issues(&m), general(&m), "{p}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 1000, "{checked}");
     }
 
     #[test]
