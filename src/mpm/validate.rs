@@ -1031,7 +1031,8 @@ fn mandatory(m: &Mpm<'_>, end: usize, report: &mut Report) {
     {
         return;
     }
-    if m.get(0).is_none() {
+    // Indexed objects always read back, so presence is the bit.
+    if bits & 1 == 0 {
         report.push(
             Code::FieldMissing,
             Class::Deviation,
@@ -1040,7 +1041,7 @@ fn mandatory(m: &Mpm<'_>, end: usize, report: &mut Report) {
             Detail::Missing("00 payload format indicator"),
         );
     }
-    if m.merchant_accounts().next().is_none() {
+    if bits & ACCOUNTS == 0 {
         report.push(
             Code::AccountMissing,
             Class::Deviation,
@@ -1056,7 +1057,7 @@ fn mandatory(m: &Mpm<'_>, end: usize, report: &mut Report) {
         (59, "59 merchant name"),
         (60, "60 merchant city"),
     ] {
-        if m.get(id).is_none() {
+        if bits & 1 << id == 0 {
             report.push(
                 Code::FieldMissing,
                 Class::Deviation,
@@ -1066,7 +1067,7 @@ fn mandatory(m: &Mpm<'_>, end: usize, report: &mut Report) {
             );
         }
     }
-    if matches!(m.initiation(), Some(super::Initiation::Dynamic)) && m.get(54).is_none() {
+    if bits & 1 << 54 == 0 && matches!(m.initiation(), Some(super::Initiation::Dynamic)) {
         report.push(
             Code::InitiationInconsistent,
             Class::Advice,
