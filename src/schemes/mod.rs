@@ -199,10 +199,18 @@ impl SchemeSet {
 
     /// The schemes, in [`SchemeId::ALL`] order.
     pub fn iter(&self) -> impl Iterator<Item = SchemeId> + '_ {
-        SchemeId::ALL
-            .iter()
-            .copied()
-            .filter(|&id| self.contains(id))
+        // Bit `i` is `SchemeId::ALL[i]`: the set bits, lowest first, are the ids in order.
+        let mut bits = self.0;
+        core::iter::from_fn(move || {
+            while bits != 0 {
+                let i = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                if let Some(&id) = SchemeId::ALL.get(i) {
+                    return Some(id);
+                }
+            }
+            None
+        })
     }
 }
 
@@ -733,6 +741,19 @@ mod tests {
         assert_eq!(s.len(), 2);
         let v: alloc::vec::Vec<_> = s.iter().collect();
         assert_eq!(v, [SchemeId::Pix, SchemeId::Wechatpay]);
+    }
+
+    #[test]
+    fn set_iterates_in_declaration_order() {
+        let all: SchemeSet = SchemeId::ALL.iter().copied().collect();
+        assert_eq!(all.iter().collect::<alloc::vec::Vec<_>>(), SchemeId::ALL);
+        for &id in SchemeId::ALL {
+            assert_eq!(
+                SchemeSet::of(id).iter().collect::<alloc::vec::Vec<_>>(),
+                [id]
+            );
+        }
+        assert_eq!(SchemeSet::EMPTY.iter().next(), None);
     }
 
     /// The chain [`schemes_of_guid`] splits by first letter, as one chain.
