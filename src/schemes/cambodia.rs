@@ -72,16 +72,6 @@ fn account<'a>(m: &Mpm<'a>) -> Option<(MerchantAccount<'a>, Template<'a>, &'a st
     })
 }
 
-/// True when [`read`] finds a KHQR view (without reading the rest of it).
-pub(crate) fn is_khqr(m: &Mpm<'_>) -> bool {
-    // What `account` finds, from the values alone (no offsets, no views).
-    m.ids_in(29, 30).any(|id| {
-        m.get(id)
-            .and_then(|v| Template::new(v, 0).guid())
-            .is_some_and(|g| g.bytes().any(|b| b == b'@'))
-    })
-}
-
 fn millis(v: Option<&str>) -> Option<u64> {
     // Thirteen digits always fit a u64, so this is what `parse` gives.
     v.filter(|v| v.len() == 13 && is_digits(v)).map(|v| {

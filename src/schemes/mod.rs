@@ -361,26 +361,29 @@ pub fn identify(m: &Mpm<'_>) -> SchemeSet {
     }
     // What `Mpm::guids` yields, in its order, without the offsets it does not need.
     let guid = |v| Template::new(v, 0).guid();
+    // KHQR: what `cambodia::read` finds, a GUID of 29 or 30 holding an `@`, seen on the way.
+    let mut khqr = false;
     for id in m.ids_in(26, 51) {
         if let Some(g) = m.get(id).and_then(guid) {
             set.extend(schemes_of_guid(g));
+            khqr |= (id == 29 || id == 30) && g.bytes().any(|b| b == b'@');
         }
     }
     if let Some(ad) = m.get(62) {
-        for e in crate::tlv::Walker::new(ad).map_while(Result::ok) {
-            if e.id >= 50 {
-                if let Some(g) = guid(e.value) {
+        for_each_object(ad, |id, v| {
+            if id >= 50 {
+                if let Some(g) = guid(v) {
                     set.extend(schemes_of_guid(g));
                 }
             }
-        }
+        });
     }
     for id in m.ids_in(80, 99) {
         if let Some(g) = m.get(id).and_then(guid) {
             set.extend(schemes_of_guid(g));
         }
     }
-    if cambodia::is_khqr(m) {
+    if khqr {
         set.insert(SchemeId::Khqr);
     }
     if india::is_bharat_qr(m, set) {
@@ -396,6 +399,38 @@ pub fn identify(m: &Mpm<'_>) -> SchemeSet {
         set.insert(SchemeId::Qris);
     }
     set
+}
+
+/// Calls `f` with the ID and value of each data object of `value`, in order, stopping at the
+/// first structural error: what `Walker::new(value).map_while(Result::ok)` yields, read
+/// straight from the bytes when the value is ASCII (where the walker's step is exactly
+/// `tlv::split_ascii`).
+#[inline]
+pub(crate) fn for_each_object<'a>(value: &'a str, mut f: impl FnMut(u8, &'a str)) {
+    if !value.is_ascii() {
+        for e in crate::tlv::Walker::new(value).map_while(Result::ok) {
+            f(e.id, e.value);
+        }
+        return;
+    }
+    let mut rest = value.as_bytes();
+    let mut pos = 0;
+    while let Some((id, v, next)) = crate::tlv::split_ascii(rest) {
+        // ASCII: every byte index is a character boundary.
+        let start = pos + 4;
+        if let Some(v) = value.get(start..start + v.len()) {
+            f(id, v);
+        }
+        pos = start + v.len();
+        rest = next;
+    }
+}
+
+/// True when the country code (58) is `cc`, compared inline.
+#[inline]
+pub(crate) fn country_is(m: &Mpm<'_>, cc: [u8; 2]) -> bool {
+    m.country()
+        .is_some_and(|v| matches!(v.as_bytes(), [a, b] if [*a, *b] == cc))
 }
 
 /// Checks `m` against the profile of every scheme [`identify`] finds, adding `scheme.*`
@@ -754,6 +789,28 @@ mod tests {
             );
         }
         assert_eq!(SchemeSet::EMPTY.iter().next(), None);
+    }
+
+    #[test]
+    fn for_each_object_is_the_walk() {
+        let mut seed = 7;
+        let mut texts: alloc::vec::Vec<alloc::string::String> = (0..3000)
+            .map(|_| crate::tlv::tlv_like(&mut seed, 2))
+            .collect();
+        // Non-ASCII values (read by the walker), cut inside a character or not.
+        texts.push("0002é10103abc".into());
+        texts.push("0003日本x0102ab".into());
+        texts.push("0102ab0005日本".into());
+        texts.push("0102ab99".into());
+        for t in texts {
+            let walked: alloc::vec::Vec<(u8, &str)> = crate::tlv::Walker::new(&t)
+                .map_while(Result::ok)
+                .map(|e| (e.id, e.value))
+                .collect();
+            let mut seen = alloc::vec::Vec::new();
+            for_each_object(&t, |id, v| seen.push((id, v)));
+            assert_eq!(seen, walked, "{t:?}");
+        }
     }
 
     /// The chain [`schemes_of_guid`] splits by first letter, as one chain.
