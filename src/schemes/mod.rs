@@ -682,23 +682,32 @@ pub(crate) fn is_alnum(s: &str) -> bool {
 }
 
 /// 53 must be one of `allowed` (when present: its absence is EMV's rule).
+#[inline]
 pub(crate) fn expect_currency(
     m: &Mpm<'_>,
     report: &mut Report,
     allowed: &[&str],
     what: &'static str,
 ) {
+    // Inlined into each profile, the comparison is with constants; the issue is out of line.
     if let Some(v) = m.currency_code() {
         if !allowed.iter().any(|a| same_short(a, v)) {
-            push(
-                report,
-                Code::SchemeCurrency,
-                Path::id(53),
-                m.offset_of(53).unwrap_or(0),
-                Detail::Expected(what),
-            );
+            wrong_root(m, report, Code::SchemeCurrency, 53, what);
         }
     }
+}
+
+/// Reports that root object `id` is not what the scheme expects.
+#[cold]
+#[inline(never)]
+fn wrong_root(m: &Mpm<'_>, report: &mut Report, code: Code, id: u8, what: &'static str) {
+    push(
+        report,
+        code,
+        Path::id(id),
+        m.offset_of(id).unwrap_or(0),
+        Detail::Expected(what),
+    );
 }
 
 /// `a == b` for the short codes of 53 and 58, compared inline (`==` on `str` calls `memcmp`,
@@ -709,6 +718,7 @@ fn same_short(a: &str, b: &str) -> bool {
 }
 
 /// 58 must be one of `allowed` (when present).
+#[inline]
 pub(crate) fn expect_country(
     m: &Mpm<'_>,
     report: &mut Report,
@@ -717,13 +727,7 @@ pub(crate) fn expect_country(
 ) {
     if let Some(v) = m.country() {
         if !allowed.iter().any(|a| same_short(a, v)) {
-            push(
-                report,
-                Code::SchemeCountry,
-                Path::id(58),
-                m.offset_of(58).unwrap_or(0),
-                Detail::Expected(what),
-            );
+            wrong_root(m, report, Code::SchemeCountry, 58, what);
         }
     }
 }
