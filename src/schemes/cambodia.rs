@@ -16,7 +16,7 @@
 
 use alloc::string::String;
 
-use super::{expect_country, expect_currency, is_digits, push, sub_offset, sub_path};
+use super::{expect_country, expect_currency, push, sub_offset, sub_path};
 use super::{Expiry, SchemeData, SchemeId};
 use crate::mpm::{BuildError, MerchantAccount, Mpm, MpmBuilder, Prompted, Template};
 use crate::report::{Code, Detail, Path, Report};
@@ -54,15 +54,22 @@ pub struct Khqr<'a> {
 /// True for a Bakong account ID shape: `name@bank`, no spaces, one `@`, both parts
 /// non-empty.
 pub fn looks_like_account(v: &str) -> bool {
-    match v.split_once('@') {
-        Some((name, bank)) => {
-            !name.is_empty()
-                && !bank.is_empty()
-                && !bank.contains('@')
-                && v.bytes().all(|b| b.is_ascii_graphic())
+    // One pass over the bytes: exactly one `@`, neither first nor last, every byte graphic
+    // (what splitting at the first `@` and testing both parts says).
+    let b = v.as_bytes();
+    let mut at = None;
+    for (i, &c) in b.iter().enumerate() {
+        if !c.is_ascii_graphic() {
+            return false;
         }
-        None => false,
+        if c == b'@' {
+            if at.is_some() {
+                return false;
+            }
+            at = Some(i);
+        }
     }
+    at.is_some_and(|i| i > 0 && i + 1 < b.len())
 }
 
 fn account<'a>(m: &Mpm<'a>) -> Option<(MerchantAccount<'a>, Template<'a>, &'a str)> {
@@ -72,21 +79,11 @@ fn account<'a>(m: &Mpm<'a>) -> Option<(MerchantAccount<'a>, Template<'a>, &'a st
     })
 }
 
-/// True when [`read`] finds a KHQR view (without reading the rest of it).
-pub(crate) fn is_khqr(m: &Mpm<'_>) -> bool {
-    // What `account` finds, from the values alone (no offsets, no views).
-    m.ids_in(29, 30).any(|id| {
-        m.get(id)
-            .and_then(|v| Template::new(v, 0).guid())
-            .is_some_and(|g| g.bytes().any(|b| b == b'@'))
-    })
-}
-
 fn millis(v: Option<&str>) -> Option<u64> {
     // Thirteen digits always fit a u64, so this is what `parse` gives.
-    v.filter(|v| v.len() == 13 && is_digits(v)).map(|v| {
-        v.bytes()
-            .fold(0u64, |acc, b| acc * 10 + u64::from(b - b'0'))
+    let v = v.filter(|v| v.len() == 13)?;
+    v.bytes().try_fold(0u64, |acc, b| {
+        b.is_ascii_digit().then(|| acc * 10 + u64::from(b - b'0'))
     })
 }
 
@@ -121,42 +118,61 @@ pub fn read<'a>(m: &Mpm<'a>) -> Option<Khqr<'a>> {
 /// Checks the KHQR profile: account ID shape (≤32), merchant ID and bank for merchants,
 /// timestamps in 99 (creation, then an optional later expiry), currency 116 or 840, country KH.
 pub fn validate(m: &Mpm<'_>, report: &mut Report) {
-    let Some((a, t, acct)) = account(m) else {
+    // What `account` finds, read from the values: the offsets matter only for an issue.
+    let Some((id, v, acct)) = m.ids_in(29, 30).find_map(|id| {
+        let v = m.get(id)?;
+        let g = Template::new(v, 0).guid()?;
+        g.bytes().any(|b| b == b'@').then_some((id, v, g))
+    }) else {
         return;
     };
-    if !looks_like_account(acct) || acct.chars().count() > 32 {
+    let offset = || m.offset_of(id).unwrap_or(0);
+    // An account that looks right is ASCII: its characters are its bytes.
+    if !looks_like_account(acct) || acct.len() > 32 {
         push(
             report,
             Code::SchemeKhqrAccount,
-            sub_path(a.id, 0),
-            sub_offset(&t, 0),
+            sub_path(id, 0),
+            sub_offset(&Template::new(v, offset() + 4), 0),
             Detail::Expected("a Bakong account ID name@bank of at most 32 characters"),
         );
     }
-    if a.id == 30 {
-        let [merchant_id, bank] = t.get_each([1, 2]);
-        if merchant_id.is_none() {
+    if id == 30 {
+        // Bit 1: 30/01 merchant ID present; bit 2: 30/02 acquiring bank present.
+        let mut seen = 0u8;
+        super::for_each_object(v, |sub, _| {
+            if sub == 1 || sub == 2 {
+                seen |= sub;
+            }
+        });
+        if seen & 1 == 0 {
             push(
                 report,
                 Code::SchemeKhqrAccount,
                 Path::id(30),
-                a.offset,
+                offset(),
                 Detail::Missing("30/01 merchant ID"),
             );
         }
-        if bank.is_none() {
+        if seen & 2 == 0 {
             push(
                 report,
                 Code::SchemeKhqrAccount,
                 Path::id(30),
-                a.offset,
+                offset(),
                 Detail::Missing("30/02 acquiring bank"),
             );
         }
     }
     // The template's offset matters only for the issue: it is found only then.
     if let Some(v) = m.get(99) {
-        let [first, until] = Template::new(v, 0).get_each([0, 1]);
+        // The first 00 and the first 01, as `Template::get` finds them.
+        let (mut first, mut until) = (None, None);
+        super::for_each_object(v, |sub, x| match sub {
+            0 if first.is_none() => first = Some(x),
+            1 if until.is_none() => until = Some(x),
+            _ => {}
+        });
         let created = millis(first);
         let expires = millis(until);
         let ok = match (created, until, expires) {
@@ -315,5 +331,53 @@ impl KhqrBuilder {
     /// Emits the payload, refusing what EMV or the KHQR profile forbids.
     pub fn build(&self) -> Result<String, BuildError> {
         super::finish(&self.to_mpm(), false, SchemeId::Khqr)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The account shape as first written: split at the first `@`, test both parts.
+    fn looks_like_account_split(v: &str) -> bool {
+        match v.split_once('@') {
+            Some((name, bank)) => {
+                !name.is_empty()
+                    && !bank.is_empty()
+                    && !bank.contains('@')
+                    && v.bytes().all(|b| b.is_ascii_graphic())
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn account_shape_is_the_split_test() {
+        let parts = ["", "a", "ab", "@", "@@", " ", "é", "x y", "\u{7f}", "9"];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    let v = alloc::format!("{a}{b}{c}");
+                    assert_eq!(
+                        looks_like_account(&v),
+                        looks_like_account_split(&v),
+                        "{v:?}"
+                    );
+                }
+            }
+        }
+        assert!(looks_like_account("jonhsmith@nbcq"));
+        assert!(!looks_like_account("jonh@smith@nbcq"));
+    }
+
+    #[test]
+    fn millis_reads_thirteen_digits() {
+        assert_eq!(millis(Some("1700000000000")), Some(1_700_000_000_000));
+        assert_eq!(millis(Some("9999999999999")), Some(9_999_999_999_999));
+        assert_eq!(millis(Some("170000000000")), None);
+        assert_eq!(millis(Some("17000000000000")), None);
+        assert_eq!(millis(Some("170000000000a")), None);
+        assert_eq!(millis(Some("+700000000000")), None);
+        assert_eq!(millis(None), None);
     }
 }

@@ -102,7 +102,7 @@ pub fn is_bharat_qr(m: &Mpm<'_>, found: SchemeSet) -> bool {
     if !upi && !npci {
         return false;
     }
-    (m.country() == Some("IN") && (upi || npci)) || (upi && m.any_in(2, 25))
+    (super::country_is(m, *b"IN") && (upi || npci)) || (upi && m.any_in(2, 25))
 }
 
 /// Checks the Bharat QR profile: currency 356, country IN.

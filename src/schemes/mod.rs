@@ -199,10 +199,18 @@ impl SchemeSet {
 
     /// The schemes, in [`SchemeId::ALL`] order.
     pub fn iter(&self) -> impl Iterator<Item = SchemeId> + '_ {
-        SchemeId::ALL
-            .iter()
-            .copied()
-            .filter(|&id| self.contains(id))
+        // Bit `i` is `SchemeId::ALL[i]`: the set bits, lowest first, are the ids in order.
+        let mut bits = self.0;
+        core::iter::from_fn(move || {
+            while bits != 0 {
+                let i = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                if let Some(&id) = SchemeId::ALL.get(i) {
+                    return Some(id);
+                }
+            }
+            None
+        })
     }
 }
 
@@ -353,26 +361,29 @@ pub fn identify(m: &Mpm<'_>) -> SchemeSet {
     }
     // What `Mpm::guids` yields, in its order, without the offsets it does not need.
     let guid = |v| Template::new(v, 0).guid();
+    // KHQR: what `cambodia::read` finds, a GUID of 29 or 30 holding an `@`, seen on the way.
+    let mut khqr = false;
     for id in m.ids_in(26, 51) {
         if let Some(g) = m.get(id).and_then(guid) {
             set.extend(schemes_of_guid(g));
+            khqr |= (id == 29 || id == 30) && g.bytes().any(|b| b == b'@');
         }
     }
     if let Some(ad) = m.get(62) {
-        for e in crate::tlv::Walker::new(ad).map_while(Result::ok) {
-            if e.id >= 50 {
-                if let Some(g) = guid(e.value) {
+        for_each_object(ad, |id, v| {
+            if id >= 50 {
+                if let Some(g) = guid(v) {
                     set.extend(schemes_of_guid(g));
                 }
             }
-        }
+        });
     }
     for id in m.ids_in(80, 99) {
         if let Some(g) = m.get(id).and_then(guid) {
             set.extend(schemes_of_guid(g));
         }
     }
-    if cambodia::is_khqr(m) {
+    if khqr {
         set.insert(SchemeId::Khqr);
     }
     if india::is_bharat_qr(m, set) {
@@ -388,6 +399,38 @@ pub fn identify(m: &Mpm<'_>) -> SchemeSet {
         set.insert(SchemeId::Qris);
     }
     set
+}
+
+/// Calls `f` with the ID and value of each data object of `value`, in order, stopping at the
+/// first structural error: what `Walker::new(value).map_while(Result::ok)` yields, read
+/// straight from the bytes when the value is ASCII (where the walker's step is exactly
+/// `tlv::split_ascii`).
+#[inline]
+pub(crate) fn for_each_object<'a>(value: &'a str, mut f: impl FnMut(u8, &'a str)) {
+    if !value.is_ascii() {
+        for e in crate::tlv::Walker::new(value).map_while(Result::ok) {
+            f(e.id, e.value);
+        }
+        return;
+    }
+    let mut rest = value.as_bytes();
+    let mut pos = 0;
+    while let Some((id, v, next)) = crate::tlv::split_ascii(rest) {
+        // ASCII: every byte index is a character boundary.
+        let start = pos + 4;
+        if let Some(v) = value.get(start..start + v.len()) {
+            f(id, v);
+        }
+        pos = start + v.len();
+        rest = next;
+    }
+}
+
+/// True when the country code (58) is `cc`, compared inline.
+#[inline]
+pub(crate) fn country_is(m: &Mpm<'_>, cc: [u8; 2]) -> bool {
+    m.country()
+        .is_some_and(|v| matches!(v.as_bytes(), [a, b] if [*a, *b] == cc))
 }
 
 /// Checks `m` against the profile of every scheme [`identify`] finds, adding `scheme.*`
@@ -639,23 +682,32 @@ pub(crate) fn is_alnum(s: &str) -> bool {
 }
 
 /// 53 must be one of `allowed` (when present: its absence is EMV's rule).
+#[inline]
 pub(crate) fn expect_currency(
     m: &Mpm<'_>,
     report: &mut Report,
     allowed: &[&str],
     what: &'static str,
 ) {
+    // Inlined into each profile, the comparison is with constants; the issue is out of line.
     if let Some(v) = m.currency_code() {
         if !allowed.iter().any(|a| same_short(a, v)) {
-            push(
-                report,
-                Code::SchemeCurrency,
-                Path::id(53),
-                m.offset_of(53).unwrap_or(0),
-                Detail::Expected(what),
-            );
+            wrong_root(m, report, Code::SchemeCurrency, 53, what);
         }
     }
+}
+
+/// Reports that root object `id` is not what the scheme expects.
+#[cold]
+#[inline(never)]
+fn wrong_root(m: &Mpm<'_>, report: &mut Report, code: Code, id: u8, what: &'static str) {
+    push(
+        report,
+        code,
+        Path::id(id),
+        m.offset_of(id).unwrap_or(0),
+        Detail::Expected(what),
+    );
 }
 
 /// `a == b` for the short codes of 53 and 58, compared inline (`==` on `str` calls `memcmp`,
@@ -666,6 +718,7 @@ fn same_short(a: &str, b: &str) -> bool {
 }
 
 /// 58 must be one of `allowed` (when present).
+#[inline]
 pub(crate) fn expect_country(
     m: &Mpm<'_>,
     report: &mut Report,
@@ -674,13 +727,7 @@ pub(crate) fn expect_country(
 ) {
     if let Some(v) = m.country() {
         if !allowed.iter().any(|a| same_short(a, v)) {
-            push(
-                report,
-                Code::SchemeCountry,
-                Path::id(58),
-                m.offset_of(58).unwrap_or(0),
-                Detail::Expected(what),
-            );
+            wrong_root(m, report, Code::SchemeCountry, 58, what);
         }
     }
 }
@@ -733,6 +780,41 @@ mod tests {
         assert_eq!(s.len(), 2);
         let v: alloc::vec::Vec<_> = s.iter().collect();
         assert_eq!(v, [SchemeId::Pix, SchemeId::Wechatpay]);
+    }
+
+    #[test]
+    fn set_iterates_in_declaration_order() {
+        let all: SchemeSet = SchemeId::ALL.iter().copied().collect();
+        assert_eq!(all.iter().collect::<alloc::vec::Vec<_>>(), SchemeId::ALL);
+        for &id in SchemeId::ALL {
+            assert_eq!(
+                SchemeSet::of(id).iter().collect::<alloc::vec::Vec<_>>(),
+                [id]
+            );
+        }
+        assert_eq!(SchemeSet::EMPTY.iter().next(), None);
+    }
+
+    #[test]
+    fn for_each_object_is_the_walk() {
+        let mut seed = 7;
+        let mut texts: alloc::vec::Vec<alloc::string::String> = (0..3000)
+            .map(|_| crate::tlv::tlv_like(&mut seed, 2))
+            .collect();
+        // Non-ASCII values (read by the walker), cut inside a character or not.
+        texts.push("0002é10103abc".into());
+        texts.push("0003日本x0102ab".into());
+        texts.push("0102ab0005日本".into());
+        texts.push("0102ab99".into());
+        for t in texts {
+            let walked: alloc::vec::Vec<(u8, &str)> = crate::tlv::Walker::new(&t)
+                .map_while(Result::ok)
+                .map(|e| (e.id, e.value))
+                .collect();
+            let mut seen = alloc::vec::Vec::new();
+            for_each_object(&t, |id, v| seen.push((id, v)));
+            assert_eq!(seen, walked, "{t:?}");
+        }
     }
 
     /// The chain [`schemes_of_guid`] splits by first letter, as one chain.

@@ -59,16 +59,26 @@ fn is_uuid(s: &str) -> bool {
 }
 
 fn is_email(s: &str) -> bool {
-    match s.split_once('@') {
-        Some((user, host)) => {
-            !user.is_empty()
-                && host.contains('.')
-                && !host.starts_with('.')
-                && !host.ends_with('.')
-                && !host.contains('@')
-                && s.bytes().all(|b| b.is_ascii_graphic())
+    // One pass over the bytes: every byte graphic, exactly one `@` with something before it,
+    // and after it a host holding a `.` that neither starts nor ends it (what splitting at
+    // the first `@` and testing both parts says).
+    let b = s.as_bytes();
+    let mut at = None;
+    let mut dot = false;
+    for (i, &c) in b.iter().enumerate() {
+        if !c.is_ascii_graphic() {
+            return false;
         }
-        None => false,
+        match c {
+            b'@' if at.is_some() => return false,
+            b'@' => at = Some(i),
+            b'.' => dot |= at.is_some(),
+            _ => {}
+        }
+    }
+    match at {
+        Some(i) if i > 0 && dot => b.get(i + 1) != Some(&b'.') && b.last() != Some(&b'.'),
+        _ => false,
     }
 }
 
@@ -148,14 +158,7 @@ fn read_with_template<'a>(m: &Mpm<'a>) -> Option<(Pix<'a>, Template<'a>)> {
         fss,
         url,
         reference: m.additional_data().and_then(|d| d.reference_label()),
-        recurrence_url: m.unreserved_templates().find_map(|(_, t)| {
-            let g = t.guid()?;
-            GUIDS
-                .iter()
-                .any(|p| g.eq_ignore_ascii_case(p))
-                .then(|| t.get(25))
-                .flatten()
-        }),
+        recurrence_url: recurrence_url(m, |g| GUIDS.iter().any(|p| g.eq_ignore_ascii_case(p))),
     };
     Some((p, t))
 }
@@ -168,43 +171,66 @@ pub fn is_txid(s: &str) -> bool {
 /// Checks the Pix profile: key or URL present and well formed, txid, currency 986, MCC
 /// `0000`, country BR.
 pub fn validate(m: &Mpm<'_>, report: &mut Report) {
-    // The template read is the first whose GUID is `p.guid` (any before it would be a Pix
-    // template too).
-    let Some((p, t)) = read_with_template(m) else {
+    // What `read` finds, from the values alone: offsets are read only for an issue.
+    let is_pix = |g: &str| GUIDS.iter().any(|p| g.eq_ignore_ascii_case(p));
+    let Some((id, v)) = m.ids_in(26, 51).find_map(|id| {
+        let v = m.get(id)?;
+        Template::new(v, 0)
+            .guid()
+            .is_some_and(is_pix)
+            .then_some((id, v))
+    }) else {
         return;
     };
-    let id = p.account_id;
-    match (p.key, p.url.or(p.recurrence_url)) {
-        (None, None) => push(
+    // The template with its offset, for an issue.
+    let t = || Template::new(v, m.offset_of(id).unwrap_or(0) + 4);
+    // The first 01 and the first 25, as `Template::get` finds them.
+    let (mut key, mut url) = (None, None);
+    super::for_each_object(v, |sub, x| match sub {
+        1 if key.is_none() => key = Some(x),
+        25 if url.is_none() => url = Some(x),
+        _ => {}
+    });
+    match key {
+        // No key and no URL: the recurrence location of an unreserved Pix template counts
+        // as one (`Pix::recurrence_url`).
+        None if url.is_none() && recurrence_url(m, is_pix).is_none() => push(
             report,
             Code::SchemePixKey,
             Path::id(id),
-            t.offset().saturating_sub(4),
+            t().offset().saturating_sub(4),
             Detail::Missing("01 key or 25 payload URL"),
         ),
-        (Some(k), _) if p.key_kind.is_none() || k.chars().count() > 77 => push(
+        Some(k) if key_kind(k).is_none() || k.chars().count() > 77 => push(
             report,
             Code::SchemePixKey,
             sub_path(id, 1),
-            sub_offset(&t, 1),
+            sub_offset(&t(), 1),
             Detail::Expected("an e-mail, +55 phone, CPF (11 digits), CNPJ (14 digits) or EVP UUID"),
         ),
         _ => {}
     }
-    if let Some(u) = p.url {
+    if let Some(u) = url {
         let lower_scheme = super::starts_ic(u, "https://") || super::starts_ic(u, "http://");
         if lower_scheme || u.chars().count() > 77 || u.contains(' ') {
             push(
                 report,
                 Code::SchemePixUrl,
                 sub_path(id, 25),
-                sub_offset(&t, 25),
+                sub_offset(&t(), 25),
                 Detail::Expected("a location of at most 77 characters without https://"),
             );
         }
     }
-    if let Some(Prompted::Value(v)) = p.reference {
-        if !is_txid(v) {
+    if let Some(ad) = m.get(62) {
+        // The first 62/05 (`AdditionalData::reference_label`); `***` asks for no txid.
+        let mut txid = None;
+        super::for_each_object(ad, |sub, x| {
+            if sub == 5 && txid.is_none() {
+                txid = Some(x);
+            }
+        });
+        if txid.is_some_and(|v| v != "***" && !is_txid(v)) {
             let at = m
                 .additional_data()
                 .and_then(|d| d.0.element(5))
@@ -221,7 +247,7 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
     expect_currency(m, report, &["986"], "986 (BRL)");
     expect_country(m, report, &["BR"], "BR");
     if let Some(mcc) = m.mcc() {
-        if mcc != "0000" {
+        if mcc.as_bytes() != b"0000" {
             push(
                 report,
                 Code::SchemeMcc,
@@ -231,6 +257,15 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
             );
         }
     }
+}
+
+/// `Pix::recurrence_url`: 25 of the first unreserved template (80–99) whose GUID is Pix's
+/// and that has a 25.
+fn recurrence_url<'a>(m: &Mpm<'a>, is_pix: impl Fn(&str) -> bool) -> Option<&'a str> {
+    m.unreserved_templates().find_map(|(_, t)| {
+        let g = t.guid()?;
+        is_pix(g).then(|| t.get(25)).flatten()
+    })
 }
 
 /// The Pix part of the payment view: key as payee, txid as reference, payload URL.
@@ -355,5 +390,42 @@ mod tests {
         assert!(is_txid("NFeTEST0001"));
         assert!(!is_txid("INV/TEST"));
         assert!(!is_txid("ABCDEFGHIJKLMNOPQRSTUVWXYZ"));
+    }
+}
+
+#[cfg(test)]
+mod shape_tests {
+    use super::*;
+
+    /// The e-mail shape as first written: split at the first `@`, test both parts.
+    fn is_email_split(s: &str) -> bool {
+        match s.split_once('@') {
+            Some((user, host)) => {
+                !user.is_empty()
+                    && host.contains('.')
+                    && !host.starts_with('.')
+                    && !host.ends_with('.')
+                    && !host.contains('@')
+                    && s.bytes().all(|b| b.is_ascii_graphic())
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn email_shape_is_the_split_test() {
+        let parts = ["", "a", "@", ".", "a.b", " ", "é", "@.", ".@", "x"];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    for d in ["", "a", "."] {
+                        let v = alloc::format!("{a}{b}{c}{d}");
+                        assert_eq!(is_email(&v), is_email_split(&v), "{v:?}");
+                    }
+                }
+            }
+        }
+        assert!(is_email("fulano@example.com"));
+        assert!(!is_email("fulano@example."));
     }
 }

@@ -107,7 +107,7 @@ fn acquirers<'a, 'm>(
 /// True for an Indonesian code (58 `ID`) with an acquirer template whose 01 is a QRIS
 /// merchant PAN (`9360` and 12–15 more digits).
 pub fn has_acquirer_template(m: &Mpm<'_>) -> bool {
-    m.country() == Some("ID")
+    super::country_is(m, *b"ID")
         && acquirers(m).any(|(_, t)| {
             t.get(1).is_some_and(|p| {
                 p.starts_with("9360") && is_digits(p) && (16..=19).contains(&p.len())

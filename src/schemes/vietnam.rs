@@ -13,7 +13,7 @@ use alloc::string::String;
 
 use super::{account_where, expect_country, expect_currency, is_alnum, is_digits, push};
 use super::{starts_ic, sub_path, SchemeData, SchemeId};
-use crate::mpm::{BuildError, Mpm, MpmBuilder, Prompted, SubIndex, Template};
+use crate::mpm::{BuildError, Mpm, MpmBuilder, Prompted, Template};
 use crate::report::{Code, Detail, Path, Report, Seg};
 
 /// NAPAS RID (VietQR GUID).
@@ -95,56 +95,78 @@ pub fn read_vietqr<'a>(m: &Mpm<'a>) -> Option<VietQr<'a>> {
 /// Checks the VietQR profile: nested beneficiary with a 6-digit BIN and an account or card
 /// number (≤19 letters and digits), known service, currency 704, country VN.
 pub fn validate_vietqr(m: &Mpm<'_>, report: &mut Report) {
-    if let Some((a, t)) = account_where(m, |g| starts_ic(g, VIETQR_RID)) {
-        let t = SubIndex::new(t);
-        let id = a.id;
-        let beneficiary = t
-            .element(1)
-            .map(|e| SubIndex::new(Template::new(e.value, e.value_offset())));
+    // What `account_where` finds, from the values alone: offsets are read only for an issue.
+    let found = m.ids_in(26, 51).find_map(|id| {
+        let v = m.get(id)?;
+        let g = Template::new(v, 0).guid()?;
+        starts_ic(g, VIETQR_RID).then_some((id, v))
+    });
+    if let Some((id, v)) = found {
+        let offset = || m.offset_of(id).unwrap_or(0);
+        let t = || Template::new(v, offset() + 4);
+        // The first 01 (beneficiary) and the first 02 (service), as `Template::get` finds them.
+        let (mut beneficiary, mut service) = (None, None);
+        super::for_each_object(v, |sub, x| match sub {
+            1 if beneficiary.is_none() => beneficiary = Some(x),
+            2 if service.is_none() => service = Some(x),
+            _ => {}
+        });
         match beneficiary {
             None => {
                 push(
                     report,
                     Code::SchemeVietqrBin,
                     Path::id(id),
-                    a.offset,
+                    offset(),
                     Detail::Missing("01 beneficiary with 00 BIN"),
                 );
                 push(
                     report,
                     Code::SchemeVietqrAccount,
                     Path::id(id),
-                    a.offset,
+                    offset(),
                     Detail::Missing("01 beneficiary with 01 account"),
                 );
             }
             Some(b) => {
+                let (mut bin, mut account) = (None, None);
+                super::for_each_object(b, |sub, x| match sub {
+                    0 if bin.is_none() => bin = Some(x),
+                    1 if account.is_none() => account = Some(x),
+                    _ => {}
+                });
                 let bp = sub_path(id, 1);
-                let at = t.sub_offset(1);
-                match b.element(0) {
-                    Some(e) if e.value.len() == 6 && is_digits(e.value) => {}
-                    Some(e) => push(
+                // Offsets in the beneficiary template, for an issue.
+                let at = || super::sub_offset(&t(), 1);
+                let offset_in = |sub| {
+                    t().element(1)
+                        .and_then(|e| Template::new(e.value, e.value_offset()).element(sub))
+                        .map_or(0, |e| e.offset)
+                };
+                match bin {
+                    Some(v) if v.len() == 6 && is_digits(v) => {}
+                    Some(_) => push(
                         report,
                         Code::SchemeVietqrBin,
                         bp.child(Seg::Id(0)),
-                        e.offset,
+                        offset_in(0),
                         Detail::Expected("6 digits"),
                     ),
                     None => push(
                         report,
                         Code::SchemeVietqrBin,
                         bp,
-                        at,
+                        at(),
                         Detail::Missing("01/00 acquirer BIN"),
                     ),
                 }
-                match b.element(1) {
-                    Some(e) if e.value.len() <= 19 && is_alnum(e.value) => {}
-                    Some(e) => push(
+                match account {
+                    Some(v) if v.len() <= 19 && is_alnum(v) => {}
+                    Some(_) => push(
                         report,
                         Code::SchemeVietqrAccount,
                         bp.child(Seg::Id(1)),
-                        e.offset,
+                        offset_in(1),
                         Detail::Expected(
                             "an account or card number of up to 19 letters and digits",
                         ),
@@ -153,26 +175,26 @@ pub fn validate_vietqr(m: &Mpm<'_>, report: &mut Report) {
                         report,
                         Code::SchemeVietqrAccount,
                         bp,
-                        at,
+                        at(),
                         Detail::Missing("01/01 account or card number"),
                     ),
                 }
             }
         }
-        match t.get(2) {
+        match service {
             Some(v) if Service::parse(v).is_some() => {}
             Some(_) => push(
                 report,
                 Code::SchemeVietqrService,
                 sub_path(id, 2),
-                t.sub_offset(2),
+                super::sub_offset(&t(), 2),
                 Detail::Expected("QRIBFTTA, QRIBFTTC or QRPUSH"),
             ),
             None => push(
                 report,
                 Code::SchemeVietqrService,
                 Path::id(id),
-                a.offset,
+                offset(),
                 Detail::Missing("02 service code"),
             ),
         }

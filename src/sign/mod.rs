@@ -426,10 +426,34 @@ fn may_be_signed(m: &mpm::Mpm<'_>) -> bool {
 
 /// `v.contains(GUID)`, without building a substring searcher for short values.
 fn contains_guid(v: &str) -> bool {
-    let g = GUID.as_bytes();
-    v.as_bytes()
-        .windows(g.len())
-        .any(|w| w.first() == g.first() && w == g)
+    const G: &[u8] = GUID.as_bytes();
+    const N: usize = G.len();
+    // Bit `c` set: byte `c` occurs in the GUID (all ASCII).
+    const IN_GUID: u128 = {
+        let mut mask = 0u128;
+        let mut rest = G;
+        while let [c, tail @ ..] = rest {
+            mask |= 1 << *c;
+            rest = tail;
+        }
+        mask
+    };
+    let b = v.as_bytes();
+    // Every occurrence covers exactly one of the positions N-1, 2N-1, 3N-1...: probe those,
+    // and where the byte occurs in the GUID compare the windows it would be part of. Values
+    // without the GUID's letters (digits, mostly) cost one test per N bytes.
+    let mut p = N - 1;
+    while let Some(&c) = b.get(p) {
+        if c < 128 && IN_GUID >> c & 1 != 0 {
+            for (k, &g) in G.iter().enumerate() {
+                if g == c && b.get(p - k..p - k + N) == Some(G) {
+                    return true;
+                }
+            }
+        }
+        p += N;
+    }
+    false
 }
 
 /// Reads the signature of a payload: `Ok(None)` when it has no signature template,

@@ -480,3 +480,34 @@ fn trust_list_loads_whole_or_not_at_all() {
         assert!(e.to_string().contains(needle), "{e} / {text}");
     }
 }
+
+#[test]
+fn contains_guid_is_contains() {
+    let parts = [
+        "",
+        "0",
+        "org",
+        ".qrpay",
+        ".sig",
+        GUID,
+        "org.qrpay.si",
+        "rg.qrpay.sig",
+        "oorg.qrpay.sig",
+        "é",
+        "gggg",
+        "0013",
+        "org.qrpay.sigorg",
+    ];
+    for a in parts {
+        for b in parts {
+            for c in parts {
+                let v = alloc::format!("{a}{b}{c}");
+                assert_eq!(contains_guid(&v), v.contains(GUID), "{v:?}");
+                for pad in 1..14 {
+                    let w = alloc::format!("{}{v}", "x".repeat(pad));
+                    assert_eq!(contains_guid(&w), w.contains(GUID), "{w:?}");
+                }
+            }
+        }
+    }
+}
