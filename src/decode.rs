@@ -405,36 +405,31 @@ fn decode_cpm(text: &str, mode: Mode) -> Decoded<'_> {
 
 fn decode_mpm(text: &str, mut report: Report) -> Decoded<'_> {
     let check = crc::check(text);
-    // Validated where it was parsed, then moved into the result: the MPM view is about 250
-    // bytes, and binding it out of the parse result before that was one more copy.
-    let parsed = mpm::parse(text);
-    let (verdict, set) = match &parsed {
-        Ok(m) => {
+    // The view (about 250 bytes) is indexed where the result keeps it: parsing it elsewhere
+    // and moving it in costs a copy or two.
+    let mut view = View::Mpm(Mpm::blank(text));
+    let mut verdict = Verdict::Broken;
+    let mut set = SchemeSet::EMPTY;
+    if let View::Mpm(m) = &mut view {
+        if m.index().is_ok() {
             mpm::validate_checked(m, check, &mut report);
-            let set = schemes::identify(m);
+            set = schemes::identify(m);
             schemes::validate_found(set, m, &mut report);
             crate::sign::validate(m, &mut report);
-            let verdict = if matches!(check, CrcCheck::Ok { .. }) {
-                Verdict::Intact
-            } else {
-                Verdict::Broken
-            };
-            (verdict, set)
-        }
-        Err(_) => {
+            if matches!(check, CrcCheck::Ok { .. }) {
+                verdict = Verdict::Intact;
+            }
+        } else {
             mpm::report_broken(text, &mut report);
-            (Verdict::Broken, SchemeSet::EMPTY)
+            view = View::None;
         }
-    };
+    }
     Decoded {
         text,
         kind: Kind::EmvMpm,
         crc: Some(check),
         verdict,
-        view: match parsed {
-            Ok(m) => View::Mpm(m),
-            Err(_) => View::None,
-        },
+        view,
         report,
         schemes: set,
         wrapper: None,

@@ -70,24 +70,31 @@ pub struct Mpm<'a> {
 /// [`validate`] checks the rules and [`crate::decode()`] does both with the CRC.
 #[inline]
 pub fn parse(text: &str) -> Result<Mpm<'_>, ParseError> {
-    let mut m = Mpm {
-        text,
-        starts: [0; 100],
-        present: 0,
-        irregular: false,
-        ascii_until: 0,
-        fast: validate::Fast::General,
-        chars: 0,
-    };
     // Built in the caller's frame and filled in place: returning a 240-byte view from a
     // function that builds it costs a copy.
+    let mut m = Mpm::blank(text);
     m.index()?;
     Ok(m)
 }
 
-impl Mpm<'_> {
-    /// Fills in the index of a fresh view (see [`parse`]).
-    fn index(&mut self) -> Result<(), ParseError> {
+impl<'a> Mpm<'a> {
+    /// A view of `text` with nothing indexed yet: [`Mpm::index`] fills it in. For callers
+    /// that keep the view inside a larger value and index it there, without a copy.
+    #[inline]
+    pub(crate) fn blank(text: &'a str) -> Mpm<'a> {
+        Mpm {
+            text,
+            starts: [0; 100],
+            present: 0,
+            irregular: false,
+            ascii_until: 0,
+            fast: validate::Fast::General,
+            chars: 0,
+        }
+    }
+
+    /// Fills in the index of a [`Mpm::blank`] view; the same errors as [`parse`].
+    pub(crate) fn index(&mut self) -> Result<(), ParseError> {
         let text = self.text;
         if text.is_empty() {
             return Err(ParseError::Empty);
