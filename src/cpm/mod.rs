@@ -328,10 +328,14 @@ impl Cpm {
     /// The CPM verdict: the PFI is 85 "CPV01" first and at least one 61 has an AID (4F) of
     /// 5–16 bytes. (A `Cpm` exists only when base64 and BER-TLV were sound.)
     pub fn is_intact(&self) -> bool {
-        self.has_valid_pfi()
-            && self
-                .application_templates()
-                .any(|t| t.usable_aid().is_some())
+        // One walk: the first object is the PFI, so the 61s are among the rest.
+        let mut objects = self.objects();
+        objects
+            .next()
+            .is_some_and(|t| t.tag.value() == tags::PFI && t.value == PFI.as_bytes())
+            && objects.any(|t| {
+                t.tag.value() == tags::APPLICATION_TEMPLATE && Template(t).usable_aid().is_some()
+            })
     }
 
     /// Every data object, depth first, templates before their content: path (`61.9F24`),
