@@ -342,25 +342,53 @@ pub(crate) fn split_lines<const N: usize>(text: &str) -> (Lines<'_, N>, bool) {
     };
     let b = text.as_bytes();
     let mut start = 0;
-    let mut i = 0;
     let mut crlf = false;
-    while let Some(&c) = b.get(i) {
-        // Both breaks are below 0x0E: most bytes are passed over by one compare.
-        if c <= b'\r' && (c == b'\n' || c == b'\r') {
+    // Eight bytes at a time: a mask of the LF and CR bytes, taken in order. A CR LF's LF,
+    // when its bit comes up, is before `start` and passed over.
+    let mut base = 0;
+    'scan: while let Some(rest) = b.get(base..).filter(|r| !r.is_empty()) {
+        let word = match rest.first_chunk::<8>() {
+            Some(w) => *w,
+            // The last bytes, padded with zeros (no break).
+            None => {
+                let mut w = [0u8; 8];
+                for (w, &c) in w.iter_mut().zip(rest) {
+                    *w = c;
+                }
+                w
+            }
+        };
+        let mut m = break_mask(u64::from_le_bytes(word));
+        while m != 0 {
+            let i = base + (m.trailing_zeros() / 8) as usize;
+            m &= m - 1;
+            if i < start {
+                continue;
+            }
             if out.len() + 1 >= N {
-                break;
+                break 'scan;
             }
             out.push(start, i);
-            if c == b'\r' && b.get(i + 1) == Some(&b'\n') {
+            start = if b.get(i) == Some(&b'\r') && b.get(i + 1) == Some(&b'\n') {
                 crlf = true;
-                i += 1;
-            }
-            start = i + 1;
+                i + 2
+            } else {
+                i + 1
+            };
         }
-        i += 1;
+        base += 8;
     }
     out.push(start, text.len());
     (out, crlf)
+}
+
+/// 0x80 in each byte of `w` that is LF or CR, 0 in the others.
+fn break_mask(w: u64) -> u64 {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    // 0x80 exactly where a byte is zero: the low seven bits plus 0x7F carry into bit 7
+    // unless they are all zero, and bit 7 itself is added in; no carry leaves a byte.
+    let zero = |x: u64| !(((x & LOW7) + LOW7) | x | LOW7);
+    zero(w ^ 0x0A0A_0A0A_0A0A_0A0A) | zero(w ^ 0x0D0D_0D0D_0D0D_0D0D)
 }
 
 /// Remainder mod 97 of the number a string of digits and letters stands for (A=10 ... Z=35,
@@ -610,6 +638,64 @@ mod tests {
         let t: Vec<(&str, usize)> = l.iter().map(|l| (l.text, l.start)).collect();
         assert_eq!(t, [("", 0), ("", 1), ("", 3), ("", 4)]);
         assert!(crlf);
+    }
+
+    /// Line spans and CR LF flag, read a byte at a time.
+    fn split_slowly(text: &str, n: usize) -> (Vec<(usize, usize)>, bool) {
+        let b = text.as_bytes();
+        let (mut out, mut start, mut i, mut crlf) = (Vec::new(), 0, 0, false);
+        while let Some(&c) = b.get(i) {
+            if c == b'\n' || c == b'\r' {
+                if out.len() + 1 >= n {
+                    break;
+                }
+                out.push((start, i));
+                if c == b'\r' && b.get(i + 1) == Some(&b'\n') {
+                    crlf = true;
+                    i += 1;
+                }
+                start = i + 1;
+            }
+            i += 1;
+        }
+        out.push((start, b.len()));
+        (out, crlf)
+    }
+
+    #[test]
+    fn lines_split_as_a_byte_walk_does() {
+        let pieces = [
+            "a",
+            "\n",
+            "\r",
+            "\r\n",
+            "é",
+            "\n\r",
+            "0123456",
+            "\u{0D}\u{8D}",
+        ];
+        let mut seed = 0x1234_5678_9ABC_DEF1u64;
+        for _ in 0..5_000 {
+            let mut text = alloc::string::String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            for k in 0..(seed % 40) {
+                text.push_str(pieces[((seed >> (k % 60)) as usize + k as usize) % pieces.len()]);
+            }
+            let (l, crlf) = split_lines::<6>(&text);
+            let got: Vec<(usize, usize)> = l
+                .iter()
+                .map(|l| (l.start, l.start + l.text.len()))
+                .collect();
+            assert_eq!((got, crlf), split_slowly(&text, 6), "{text:?}");
+            let (l, crlf) = split_lines::<42>(&text);
+            let got: Vec<(usize, usize)> = l
+                .iter()
+                .map(|l| (l.start, l.start + l.text.len()))
+                .collect();
+            assert_eq!((got, crlf), split_slowly(&text, 42), "{text:?}");
+        }
     }
 
     #[test]
