@@ -478,13 +478,12 @@ impl<'a> SwissBill<'a> {
         // Printable ASCII, LF and CR are allowed: characters are only decoded where a byte is
         // none of these (always a character boundary, as the bytes before it are ASCII), and
         // the search for the next such byte resumes after each allowed one.
-        let plain = |c: u8| matches!(c, b' '..=b'~' | b'\n' | b'\r');
         let mut from = 0;
         let bad = loop {
             let Some(k) = self
                 .text
                 .get(from..)
-                .and_then(|r| super::first_byte(r.as_bytes(), |c| !plain(c)))
+                .and_then(|r| super::first_unplain(r.as_bytes()))
             else {
                 break None;
             };
