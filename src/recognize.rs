@@ -57,6 +57,7 @@ pub fn looks_like_mpm(text: &str) -> bool {
 }
 
 /// Decides what `text` appears to be, without parsing it fully.
+#[inline]
 pub fn guess(text: &str) -> Guess<'_> {
     if text.is_empty() {
         return Guess::Empty;
@@ -64,6 +65,24 @@ pub fn guess(text: &str) -> Guess<'_> {
     if text.len() > crate::mpm::MAX_PAYLOAD_BYTES {
         return Guess::TooLong;
     }
+    // The common case first: a text starting with `00` and two digits is MPM unless it is a
+    // deep link. It is not CPM (`hQV`), not a letter-led format, and not a payment code (no
+    // rule of `paycode::RULES` has the prefix 00, checked when compiling), so `detect`
+    // would say `None` and `looks_like_mpm` `true`: the same answer without either.
+    if let Some([b'0', b'0', c, d]) = text.as_bytes().first_chunk::<4>() {
+        if c.is_ascii_digit() && d.is_ascii_digit() {
+            return match wrapper::unwrap(text) {
+                Some(w) => Guess::Wrapped(w),
+                None => Guess::Mpm,
+            };
+        }
+    }
+    guess_other(text)
+}
+
+/// [`guess`] for a text that does not start with `00` and two digits.
+#[inline(never)]
+fn guess_other(text: &str) -> Guess<'_> {
     if let Some(w) = wrapper::unwrap(text) {
         return Guess::Wrapped(w);
     }
@@ -77,4 +96,60 @@ pub fn guess(text: &str) -> Guess<'_> {
         return Guess::Mpm;
     }
     Guess::Unknown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The order of the module documentation, every test made.
+    fn reference(text: &str) -> Guess<'_> {
+        if text.is_empty() {
+            Guess::Empty
+        } else if text.len() > crate::mpm::MAX_PAYLOAD_BYTES {
+            Guess::TooLong
+        } else if let Some(w) = wrapper::unwrap(text) {
+            Guess::Wrapped(w)
+        } else if text.starts_with("hQV") {
+            Guess::Cpm
+        } else if let Some(k) = formats::detect(text) {
+            Guess::Format(k)
+        } else if looks_like_mpm(text) {
+            Guess::Mpm
+        } else {
+            Guess::Unknown
+        }
+    }
+
+    #[test]
+    fn shortcut_for_00_agrees_with_the_full_order() {
+        let texts = [
+            "0",
+            "00",
+            "000",
+            "0002",
+            "00020101021163041234",
+            "0012345678901234567",
+            "001234567890123456789",
+            "0099",
+            "00a1",
+            "0x00",
+            "0002app://x?p=000201010211",
+            "0002app://x?p=hQVDUFYw",
+            "0002a pp://x?p=000201010211",
+            "0002://x?p=000201010211",
+            "00020101021126360014br.gov.bcb.pix2514https://a.b/c6304ABCD",
+            "1012345678901234567",
+            "625000000000000000",
+        ];
+        for t in texts {
+            assert_eq!(guess(t), reference(t), "{t}");
+        }
+        for i in 0..=9999u32 {
+            let t = alloc::format!("00{i:04}");
+            assert_eq!(guess(&t), reference(&t), "{t}");
+            let t = alloc::format!("00{i:02}{i:016}");
+            assert_eq!(guess(&t), reference(&t), "{t}");
+        }
+    }
 }

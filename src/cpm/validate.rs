@@ -151,12 +151,13 @@ fn walk(
         let t = t.map_err(|e| (e, path))?;
         // The top level may repeat 61 and is not checked for duplicates.
         *clash |= t.depth > 1 && seen.insert(t.tag.value());
-        let here = path.child(Seg::Tag(t.tag.value()));
+        // The path is made only where it is used: most objects need none.
+        let here = || path.child(Seg::Tag(t.tag.value()));
         if !t.has_minimal_length() {
             report.push(
                 Code::BerLength,
                 Class::Advice,
-                here,
+                here(),
                 t.offset,
                 Detail::Text("the length is not in its shortest form"),
             );
@@ -168,10 +169,10 @@ fn walk(
                         offset: t.value_offset(),
                         max: MAX_DEPTH,
                     },
-                    here,
+                    here(),
                 ));
             }
-            walk(t.children(), here, report, clash)?;
+            walk(t.children(), here(), report, clash)?;
         }
     }
     Ok(())
@@ -352,11 +353,12 @@ fn check_with(cpm: &Cpm, report: &mut Report, clash: bool) {
                     ),
                     Some(_) => {}
                 }
-                check_template(t, path, tags::APPLICATION_TRANSPARENT, clash, report);
-                let has_account = |x: &super::Template<'_>| {
-                    x.get(tags::TRACK2).is_some() || x.get(tags::PAN).is_some()
-                };
-                if !has_account(&app) && !common.as_ref().is_some_and(has_account) {
+                // Whether the 61 itself holds 57 or 5A comes from the walk that checks it.
+                let app_account =
+                    check_template(t, path, tags::APPLICATION_TRANSPARENT, clash, report);
+                let has_account =
+                    |x: &super::Template<'_>| x.objects().any(|o| is_account(o.tag.value()));
+                if !app_account && !common.as_ref().is_some_and(has_account) {
                     report.push(
                         Code::FieldMissing,
                         Class::Deviation,
@@ -387,31 +389,45 @@ fn check_with(cpm: &Cpm, report: &mut Report, clash: bool) {
                 check_template(t, path, tags::COMMON_TRANSPARENT, clash, report);
             }
             tags::PFI if i == 0 => {}
-            _ if t.is_constructed() => check_objects(t, path, report),
-            _ => check_value(t, path, report),
+            _ if t.is_constructed() => check_objects(t, &path, report),
+            _ => check_value(t, &Path::ROOT, report),
         }
     }
 }
 
+/// True for the tags that name the account: 57 (Track 2) and 5A (PAN).
+fn is_account(tag: u32) -> bool {
+    tag == tags::TRACK2 || tag == tags::PAN
+}
+
 /// A 61 or 62: duplicates are fatal among its own objects; its transparent template's
-/// duplicates are deviations.
-fn check_template(t: &Tlv<'_>, path: Path, transparent: u32, clash: bool, report: &mut Report) {
+/// duplicates are deviations. True when one of its own objects is 57 or 5A.
+fn check_template(
+    t: &Tlv<'_>,
+    path: Path,
+    transparent: u32,
+    clash: bool,
+    report: &mut Report,
+) -> bool {
     if clash {
         duplicates(t, path, Class::Fatal, report);
     }
+    let mut account = false;
     for o in t.children().map_while(Result::ok) {
-        let p = path.child(Seg::Tag(o.tag.value()));
+        account |= is_account(o.tag.value());
         if o.tag.value() == transparent {
+            let p = path.child(Seg::Tag(o.tag.value()));
             if clash {
                 duplicates(&o, p, Class::Deviation, report);
             }
-            check_objects(&o, p, report);
+            check_objects(&o, &p, report);
         } else if o.is_constructed() {
-            check_objects(&o, p, report);
+            check_objects(&o, &path.child(Seg::Tag(o.tag.value())), report);
         } else {
-            check_value(&o, p, report);
+            check_value(&o, &path, report);
         }
     }
+    account
 }
 
 fn duplicates(t: &Tlv<'_>, path: Path, class: Class, report: &mut Report) {
@@ -467,30 +483,31 @@ impl TagFilter {
     }
 }
 
-/// Checks every primitive inside a constructed object, recursively.
-fn check_objects(t: &Tlv<'_>, path: Path, report: &mut Report) {
+/// Checks every primitive inside a constructed object (at `path`), recursively.
+fn check_objects(t: &Tlv<'_>, path: &Path, report: &mut Report) {
     for o in t.children().map_while(Result::ok) {
-        let p = path.child(Seg::Tag(o.tag.value()));
         if o.is_constructed() {
             if o.depth < MAX_DEPTH {
-                check_objects(&o, p, report);
+                check_objects(&o, &path.child(Seg::Tag(o.tag.value())), report);
             }
         } else {
-            check_value(&o, p, report);
+            check_value(&o, path, report);
         }
     }
 }
 
-/// Length and format of one Annex A / cryptogram data object.
-fn check_value(t: &Tlv<'_>, path: Path, report: &mut Report) {
+/// Length and format of one Annex A / cryptogram data object, in the object at `parent`
+/// (the path, made only when there is one, is `parent` and the object's tag).
+fn check_value(t: &Tlv<'_>, parent: &Path, report: &mut Report) {
     let v = t.value;
     let n = v.len();
+    let path = || parent.child(Seg::Tag(t.tag.value()));
     let mut length = |min: usize, max: usize| {
         if n < min || n > max {
             report.push(
                 Code::FieldLength,
                 Class::Deviation,
-                path,
+                path(),
                 t.offset,
                 Detail::Length {
                     min: min as u32,
@@ -585,7 +602,7 @@ fn check_value(t: &Tlv<'_>, path: Path, report: &mut Report) {
         report.push(
             Code::FieldFormat,
             Class::Deviation,
-            path,
+            path(),
             t.offset,
             Detail::Expected(what),
         );

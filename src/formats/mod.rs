@@ -164,12 +164,15 @@ pub fn detect(text: &str) -> Option<FormatKind> {
     if text.as_bytes().first().is_some_and(u8::is_ascii_digit) {
         return paycode::detect(text).then_some(FormatKind::Paycode);
     }
-    if upi::detect(text) {
-        Some(FormatKind::Upi)
+    // `SPC` and `BCD` first: two exact prefixes, which no UPI prefix (`upi://` and the apps',
+    // starting u, g, t or p in any case) shares, so the answer is the same as testing UPI
+    // first, at less cost for the bills.
+    if swiss::detect(text) {
+        Some(FormatKind::SwissQrBill)
     } else if epc::detect(text) {
         Some(FormatKind::EpcSct)
-    } else if swiss::detect(text) {
-        Some(FormatKind::SwissQrBill)
+    } else if upi::detect(text) {
+        Some(FormatKind::Upi)
     } else if let Some(w) = urls::detect_wallet(text) {
         Some(w.kind())
     } else if paycode::detect(text) {
@@ -315,19 +318,33 @@ impl<'a, const N: usize> Lines<'a, N> {
     }
 }
 
-/// The index of the first byte of `b` for which `hit` holds. Blocks of 16 bytes are tested
-/// with a non-short-circuit fold, which the compiler turns into vector compares when `hit` is
-/// a few comparisons; only a block with a hit is searched byte by byte.
-#[inline]
-pub(crate) fn first_byte(b: &[u8], hit: impl Fn(u8) -> bool) -> Option<usize> {
-    let mut at = 0;
-    while let Some(c) = b.get(at..).and_then(|r| r.first_chunk::<16>()) {
-        if c.iter().fold(false, |any, &x| any | hit(x)) {
-            break;
+/// The index of the first byte of `b` that is neither printable ASCII (0x20 to 0x7E) nor LF
+/// nor CR, tested eight bytes at a time.
+pub(crate) fn first_unplain(b: &[u8]) -> Option<usize> {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut base = 0;
+    while let Some(rest) = b.get(base..).filter(|r| !r.is_empty()) {
+        let w = u64::from_le_bytes(match rest.first_chunk::<8>() {
+            Some(w) => *w,
+            // The last bytes, padded with spaces (plain).
+            None => {
+                let mut w = [b' '; 8];
+                for (w, &c) in w.iter_mut().zip(rest) {
+                    *w = c;
+                }
+                w
+            }
+        });
+        // Below 0x20: adding 0x60 to a byte under 0x80 reaches bit 7 only from 0x20 on.
+        let control = !((w & LOW7) + 0x6060_6060_6060_6060) & !w & HIGH;
+        let odd = (control & !break_mask(w)) | zero_bytes(w ^ 0x7F7F_7F7F_7F7F_7F7F) | (w & HIGH);
+        if odd != 0 {
+            return Some(base + (odd.trailing_zeros() / 8) as usize);
         }
-        at += 16;
+        base += 8;
     }
-    b.get(at..)?.iter().position(|&c| hit(c)).map(|i| at + i)
+    None
 }
 
 /// Splits on LF, CR LF or a lone CR (each line without its terminator), at most `N` lines
@@ -342,45 +359,82 @@ pub(crate) fn split_lines<const N: usize>(text: &str) -> (Lines<'_, N>, bool) {
     };
     let b = text.as_bytes();
     let mut start = 0;
-    let mut i = 0;
     let mut crlf = false;
-    while let Some(&c) = b.get(i) {
-        // Both breaks are below 0x0E: most bytes are passed over by one compare.
-        if c <= b'\r' && (c == b'\n' || c == b'\r') {
+    // Eight bytes at a time: a mask of the LF and CR bytes, taken in order. A CR LF's LF,
+    // when its bit comes up, is before `start` and passed over.
+    let mut base = 0;
+    'scan: while let Some(rest) = b.get(base..).filter(|r| !r.is_empty()) {
+        let word = match rest.first_chunk::<8>() {
+            Some(w) => *w,
+            // The last bytes, padded with zeros (no break).
+            None => {
+                let mut w = [0u8; 8];
+                for (w, &c) in w.iter_mut().zip(rest) {
+                    *w = c;
+                }
+                w
+            }
+        };
+        let mut m = break_mask(u64::from_le_bytes(word));
+        while m != 0 {
+            let i = base + (m.trailing_zeros() / 8) as usize;
+            m &= m - 1;
+            if i < start {
+                continue;
+            }
             if out.len() + 1 >= N {
-                break;
+                break 'scan;
             }
             out.push(start, i);
-            if c == b'\r' && b.get(i + 1) == Some(&b'\n') {
+            start = if b.get(i) == Some(&b'\r') && b.get(i + 1) == Some(&b'\n') {
                 crlf = true;
-                i += 1;
-            }
-            start = i + 1;
+                i + 2
+            } else {
+                i + 1
+            };
         }
-        i += 1;
+        base += 8;
     }
     out.push(start, text.len());
     (out, crlf)
 }
 
+/// 0x80 in each byte of `w` that is LF or CR, 0 in the others.
+fn break_mask(w: u64) -> u64 {
+    zero_bytes(w ^ 0x0A0A_0A0A_0A0A_0A0A) | zero_bytes(w ^ 0x0D0D_0D0D_0D0D_0D0D)
+}
+
+/// 0x80 in each byte of `x` that is zero, 0 in the others: the low seven bits plus 0x7F
+/// carry into bit 7 unless they are all zero, and bit 7 itself is added in; no carry
+/// leaves a byte.
+fn zero_bytes(x: u64) -> u64 {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    !(((x & LOW7) + LOW7) | x | LOW7)
+}
+
 /// Remainder mod 97 of the number a string of digits and letters stands for (A=10 ... Z=35,
-/// either case). `None` if any other character occurs.
-fn mod97_chars(chars: impl Iterator<Item = u8>) -> Option<u32> {
-    let mut r: u32 = 0;
-    for c in chars {
-        let v = match c {
-            b'0'..=b'9' => u32::from(c - b'0'),
-            b'A'..=b'Z' => u32::from(c - b'A') + 10,
-            b'a'..=b'z' => u32::from(c - b'a') + 10,
-            _ => return None,
-        };
-        r = if v >= 10 {
-            (r * 100 + v) % 97
-        } else {
-            (r * 10 + v) % 97
-        };
+/// either case), the string being `first` then `second`. `None` if any other character
+/// occurs.
+fn mod97_chars(first: &[u8], second: &[u8]) -> Option<u32> {
+    // The number is built in a u64 and reduced only when it could overflow at the next
+    // step (two more decimal digits): the same remainder, with a division every ~8 letters.
+    const REDUCE_AT: u64 = u64::MAX / 100 - 100;
+    let mut r: u64 = 0;
+    for part in [first, second] {
+        for &c in part {
+            let (v, scale) = match c {
+                b'0'..=b'9' => (c - b'0', 10),
+                b'A'..=b'Z' => (c - b'A' + 10, 100),
+                b'a'..=b'z' => (c - b'a' + 10, 100),
+                _ => return None,
+            };
+            if r >= REDUCE_AT {
+                r %= 97;
+            }
+            r = r * scale + u64::from(v);
+        }
     }
-    Some(r)
+    Some((r % 97) as u32)
 }
 
 /// How an IBAN fares.
@@ -418,8 +472,7 @@ pub fn iban_check(iban: &str) -> IbanCheck {
     if !shape {
         return IbanCheck::Format;
     }
-    let rotated = bban.iter().chain(head.iter()).copied();
-    match mod97_chars(rotated) {
+    match mod97_chars(bban, head) {
         Some(1) => IbanCheck::Ok,
         _ => IbanCheck::Checksum,
     }
@@ -443,7 +496,7 @@ pub fn is_creditor_reference(r: &str) -> bool {
         && body
             .iter()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-        && mod97_chars(body.iter().chain(head.iter()).copied()) == Some(1)
+        && mod97_chars(body, head) == Some(1)
 }
 
 /// The ISO 11649 creditor reference for `base` (1 to 21 upper-case letters or digits):
@@ -458,7 +511,7 @@ pub fn creditor_reference(base: &str) -> Option<alloc::string::String> {
     {
         return None;
     }
-    let r = mod97_chars(b.iter().copied().chain(*b"RF00"))?;
+    let r = mod97_chars(b, b"RF00")?;
     Some(alloc::format!("RF{:02}{base}", 98 - r))
 }
 
@@ -612,16 +665,161 @@ mod tests {
         assert!(crlf);
     }
 
-    #[test]
-    fn first_byte_matches_position() {
-        for len in 0usize..70 {
-            for pos in 0..=len {
-                let mut v = alloc::vec![b'a'; len];
-                if let Some(p) = v.get_mut(pos) {
-                    *p = b'\n';
+    /// Line spans and CR LF flag, read a byte at a time.
+    fn split_slowly(text: &str, n: usize) -> (Vec<(usize, usize)>, bool) {
+        let b = text.as_bytes();
+        let (mut out, mut start, mut i, mut crlf) = (Vec::new(), 0, 0, false);
+        while let Some(&c) = b.get(i) {
+            if c == b'\n' || c == b'\r' {
+                if out.len() + 1 >= n {
+                    break;
                 }
-                let hit = |c: u8| c == b'\n' || c == b'\r';
-                assert_eq!(first_byte(&v, hit), v.iter().position(|&c| hit(c)));
+                out.push((start, i));
+                if c == b'\r' && b.get(i + 1) == Some(&b'\n') {
+                    crlf = true;
+                    i += 1;
+                }
+                start = i + 1;
+            }
+            i += 1;
+        }
+        out.push((start, b.len()));
+        (out, crlf)
+    }
+
+    #[test]
+    fn lines_split_as_a_byte_walk_does() {
+        let pieces = [
+            "a",
+            "\n",
+            "\r",
+            "\r\n",
+            "é",
+            "\n\r",
+            "0123456",
+            "\u{0D}\u{8D}",
+        ];
+        let mut seed = 0x1234_5678_9ABC_DEF1u64;
+        for _ in 0..5_000 {
+            let mut text = alloc::string::String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            for k in 0..(seed % 40) {
+                text.push_str(pieces[((seed >> (k % 60)) as usize + k as usize) % pieces.len()]);
+            }
+            let (l, crlf) = split_lines::<6>(&text);
+            let got: Vec<(usize, usize)> = l
+                .iter()
+                .map(|l| (l.start, l.start + l.text.len()))
+                .collect();
+            assert_eq!((got, crlf), split_slowly(&text, 6), "{text:?}");
+            let (l, crlf) = split_lines::<42>(&text);
+            let got: Vec<(usize, usize)> = l
+                .iter()
+                .map(|l| (l.start, l.start + l.text.len()))
+                .collect();
+            assert_eq!((got, crlf), split_slowly(&text, 42), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn first_unplain_matches_position() {
+        let plain = |c: u8| matches!(c, b' '..=b'~' | b'\n' | b'\r');
+        for len in 0usize..20 {
+            for pos in 0..=len {
+                for odd in 0..=255u8 {
+                    let mut v = alloc::vec![b'a'; len];
+                    if let Some(p) = v.get_mut(pos) {
+                        *p = odd;
+                    }
+                    let want = v.iter().position(|&c| !plain(c));
+                    assert_eq!(first_unplain(&v), want, "{v:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn mod97_reduces_as_each_step_would() {
+        // The remainder taken after every character, as ISO 7064 describes it.
+        let stepwise = |text: &[u8]| {
+            let mut r = 0u32;
+            for &c in text {
+                let v = match c {
+                    b'0'..=b'9' => u32::from(c - b'0'),
+                    b'A'..=b'Z' => u32::from(c - b'A') + 10,
+                    b'a'..=b'z' => u32::from(c - b'a') + 10,
+                    _ => return None,
+                };
+                r = (if v >= 10 { r * 100 + v } else { r * 10 + v }) % 97;
+            }
+            Some(r)
+        };
+        let chars = b"0123456789AZaz9Z-";
+        let mut seed = 0x0DDB_1A5E_5BAD_5EEDu64;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 64) as usize;
+            let text: Vec<u8> = (0..len)
+                .map(|k| chars[((seed >> (k % 56)) as usize + k) % chars.len()])
+                .collect();
+            let split = (seed >> 58) as usize % (len + 1);
+            let (a, b) = text.split_at(split);
+            assert_eq!(mod97_chars(a, b), stepwise(&text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn detect_order_is_the_documented_one() {
+        // UPI, EPC, Swiss, wallet URL, payment code: the order `detect` documents.
+        let reference = |t: &str| {
+            if upi::detect(t) {
+                Some(FormatKind::Upi)
+            } else if epc::detect(t) {
+                Some(FormatKind::EpcSct)
+            } else if swiss::detect(t) {
+                Some(FormatKind::SwissQrBill)
+            } else if let Some(w) = urls::detect_wallet(t) {
+                Some(w.kind())
+            } else if paycode::detect(t) {
+                Some(FormatKind::Paycode)
+            } else {
+                None
+            }
+        };
+        let heads = [
+            "SPC",
+            "BCD",
+            "spc",
+            "upi://",
+            "UPI://",
+            "gpay://upi/",
+            "tez://upi/",
+            "phonepe://",
+            "paytmmp://",
+            "PhonePe://",
+            "https://qr.alipay.com/",
+            "wxp://",
+            "",
+        ];
+        let tails = [
+            "",
+            "\n",
+            "\r\n",
+            "pay?pa=a@b",
+            "\n0200\n1",
+            "\r",
+            "mandate?x=1",
+        ];
+        for h in heads {
+            for m in heads {
+                for t in tails {
+                    let text = alloc::format!("{h}{t}{m}{t}");
+                    assert_eq!(detect(&text), reference(&text), "{text:?}");
+                }
             }
         }
     }

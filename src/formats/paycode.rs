@@ -31,7 +31,9 @@ pub struct PaycodeRule {
 
 /// The rules of dossier §3.4: WeChat Pay 10–15 and 18 digits; Alipay 25–30 and 16–24
 /// digits; UnionPay 62 and 19 digits.
-pub static RULES: &[PaycodeRule] = &[
+pub static RULES: &[PaycodeRule] = &RULE_TABLE;
+
+const RULE_TABLE: [PaycodeRule; 3] = [
     PaycodeRule {
         wallet: "wechatpay",
         prefixes: (10, 15),
@@ -48,6 +50,17 @@ pub static RULES: &[PaycodeRule] = &[
         lengths: (19, 19),
     },
 ];
+
+/// No rule of [`RULES`] takes the prefix `00`, which every EMV MPM payload starts with:
+/// `recognize::guess` relies on it to skip [`detect`] for such a text. (Checked when
+/// compiling.)
+const _: () = {
+    let mut rest: &[PaycodeRule] = &RULE_TABLE;
+    while let [rule, tail @ ..] = rest {
+        assert!(rule.prefixes.0 > 0);
+        rest = tail;
+    }
+};
 
 /// Shortest and longest text read as a payment code (the union of the table's lengths).
 const LENGTHS: (usize, usize) = (16, 24);

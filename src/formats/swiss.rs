@@ -120,6 +120,16 @@ pub fn parse(text: &str) -> Result<SwissBill<'_>, NotFormat> {
     })
 }
 
+/// True when `v` is empty or only white space (`v.trim().is_empty()`), decided by the first
+/// byte when that is an ASCII character other than white space.
+fn is_blank(v: &str) -> bool {
+    match v.as_bytes().first() {
+        None => true,
+        Some(&b) if b.is_ascii() && !matches!(b, b'\t'..=b'\r' | b' ') => false,
+        Some(_) => v.chars().all(char::is_whitespace),
+    }
+}
+
 /// Address type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AddressKind {
@@ -370,7 +380,7 @@ impl<'a> SwissBill<'a> {
             return;
         };
         let mut need = |i: usize, v: &str, what: &'static str| {
-            if v.trim().is_empty() {
+            if is_blank(v) {
                 report.push(
                     Code::SwissAddress,
                     Class::Deviation,
@@ -478,13 +488,12 @@ impl<'a> SwissBill<'a> {
         // Printable ASCII, LF and CR are allowed: characters are only decoded where a byte is
         // none of these (always a character boundary, as the bytes before it are ASCII), and
         // the search for the next such byte resumes after each allowed one.
-        let plain = |c: u8| matches!(c, b' '..=b'~' | b'\n' | b'\r');
         let mut from = 0;
         let bad = loop {
             let Some(k) = self
                 .text
                 .get(from..)
-                .and_then(|r| super::first_byte(r.as_bytes(), |c| !plain(c)))
+                .and_then(|r| super::first_unplain(r.as_bytes()))
             else {
                 break None;
             };
@@ -988,6 +997,25 @@ impl SwissBuilder {
 mod tests {
     use super::*;
     use crate::report::Mode;
+
+    #[test]
+    fn blank_is_trim_empty() {
+        let pieces = [
+            "", " ", "\t", "\u{0B}", "\u{85}", "\u{A0}", "\u{3000}", "a", "é", "\u{1F}", "x y",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let v = alloc::format!("{a}{b}{c}");
+                    assert_eq!(super::is_blank(&v), v.trim().is_empty(), "{v:?}");
+                }
+            }
+        }
+        for b in 0..=0x7Fu8 {
+            let v = alloc::string::String::from(char::from(b));
+            assert_eq!(super::is_blank(&v), v.trim().is_empty(), "{b}");
+        }
+    }
 
     #[test]
     fn charset_offset_is_the_first_character_outside_the_set() {

@@ -129,35 +129,42 @@ fn unwrap_at(text: &str, n: usize) -> Option<Wrapped<'_>> {
     None
 }
 
-/// The index of the first `:` in `b`. Blocks of 64 and then 16 bytes are tested with a
-/// non-short-circuit fold, which the compiler turns into vector compares (the tail as the last
-/// 16 bytes, overlapping); only a block that has a `:` is searched byte by byte.
+/// The index of the first `:` in `b`. Blocks of 64 bytes (16 for a shorter text) are tested
+/// with a non-short-circuit fold, which the compiler turns into vector compares, and what is
+/// left as the last block of the text (overlapping the one before); only a block that has a
+/// `:` is searched byte by byte.
 #[inline]
 fn first_colon(b: &[u8]) -> Option<usize> {
+    let from = if b.len() >= 64 {
+        colon_block::<64>(b)?
+    } else if b.len() >= 16 {
+        colon_block::<16>(b)?
+    } else {
+        0
+    };
+    b.get(from..)?
+        .iter()
+        .position(|&c| c == b':')
+        .map(|i| from + i)
+}
+
+/// Where the first `:` of `b` (at least `N` bytes long) is to be searched from, or `None`
+/// when `b` has none.
+#[inline]
+fn colon_block<const N: usize>(b: &[u8]) -> Option<usize> {
     fn any_colon<const N: usize>(c: &[u8; N]) -> bool {
         c.iter().fold(false, |any, &x| any | (x == b':'))
     }
     let mut at = 0;
-    while let Some(c) = b.get(at..).and_then(|r| r.first_chunk::<64>()) {
-        if any_colon(c) {
-            break;
+    for c in b.chunks_exact(N) {
+        if c.first_chunk::<N>().is_some_and(any_colon) {
+            return Some(at);
         }
-        at += 64;
+        at += N;
     }
-    loop {
-        match b.get(at..).and_then(|r| r.first_chunk::<16>()) {
-            Some(c) if any_colon(c) => break,
-            Some(_) => at += 16,
-            // Fewer than 16 bytes left: the last 16 of the text cover them.
-            None => {
-                if b.last_chunk::<16>().is_some_and(|t| !any_colon(t)) {
-                    return None;
-                }
-                break;
-            }
-        }
-    }
-    b.get(at..)?.iter().position(|&c| c == b':').map(|i| at + i)
+    // The bytes from `at` on are fewer than `N`: the last `N` cover them, and the part of
+    // those before `at` was found to have no `:` already.
+    (at < b.len() && b.last_chunk::<N>().is_some_and(any_colon)).then_some(at)
 }
 
 fn decode(v: &str) -> (Cow<'_, str>, bool) {
@@ -200,9 +207,9 @@ mod tests {
             s.insert(i, ':');
             assert_eq!(super::first_colon(s.as_bytes()), s.find(':'), "{s}");
         }
-        // Every length up to five chunks, a colon at every place or none, and a second colon
-        // that may fall in the last 16 bytes.
-        for len in 0usize..80 {
+        // Every length up to three blocks of 64, a colon at every place or none, and a second
+        // colon that may fall in the last block.
+        for len in 0usize..200 {
             for pos in 0..=len {
                 for second in [None, Some(len.saturating_sub(1))] {
                     let mut v = alloc::vec![b'x'; len];

@@ -357,12 +357,13 @@ impl<'a> Tlv<'a> {
     /// The objects inside this object's value, one level deeper. Yields a
     /// [`BerError::Depth`] when that level is beyond the limit.
     pub fn children(&self) -> Reader<'a> {
+        let depth = self.depth.saturating_add(1);
         Reader {
             rest: self.value,
             pos: self.value_offset(),
-            depth: self.depth.saturating_add(1),
+            depth,
             limits: self.limits,
-            done: false,
+            refused: depth > self.limits.max_depth,
         }
     }
 }
@@ -370,11 +371,15 @@ impl<'a> Tlv<'a> {
 /// Iterates the objects of one level. After an error it yields nothing more.
 #[derive(Clone, Debug)]
 pub struct Reader<'a> {
+    /// The data not read yet; emptied by an error, so that nothing more is read.
     rest: &'a [u8],
     pos: usize,
     depth: u8,
     limits: Limits,
-    done: bool,
+    /// The limits refuse this reader's data as a whole (too large, or too deep): the first
+    /// object read gives that error. Known when the reader is made, so reading an object
+    /// tests one flag.
+    refused: bool,
 }
 
 impl<'a> Reader<'a> {
@@ -390,7 +395,7 @@ impl<'a> Reader<'a> {
             pos: 0,
             depth: 1,
             limits,
-            done: false,
+            refused: data.len() > limits.max_size || 1 > limits.max_depth,
         }
     }
 
@@ -399,30 +404,111 @@ impl<'a> Reader<'a> {
         self.pos
     }
 
+    #[cold]
     fn fail(&mut self, e: BerError) -> Option<Result<Tlv<'a>, BerError>> {
-        self.done = true;
+        self.rest = &[];
         Some(Err(e))
+    }
+
+    /// The error of a [`refused`](Self::refused) reader: too large is tested first, and only
+    /// of the top level before anything was read.
+    #[cold]
+    fn refuse(&mut self) -> Option<Result<Tlv<'a>, BerError>> {
+        let e = if self.pos == 0 && self.depth == 1 && self.rest.len() > self.limits.max_size {
+            BerError::TooLarge {
+                size: self.rest.len(),
+                max: self.limits.max_size,
+            }
+        } else {
+            BerError::Depth {
+                offset: self.pos,
+                max: self.limits.max_depth,
+            }
+        };
+        self.fail(e)
+    }
+
+    /// The length after the tag when it takes more than one byte (`l0` is its first byte,
+    /// 0x80 or more); `rest` starts at `l0`. `None` when the length is refused (already
+    /// reported through [`fail`](Self::fail)).
+    #[cold]
+    fn long_length(
+        &mut self,
+        tag: Tag,
+        len_at: usize,
+        l0: u8,
+        rest: &[u8],
+    ) -> Result<(usize, usize), Option<Result<Tlv<'a>, BerError>>> {
+        if l0 == 0x80 {
+            return Err(self.fail(BerError::LengthIndefinite {
+                tag,
+                offset: len_at,
+            }));
+        }
+        let n = usize::from(l0 & 0x7F);
+        if n > MAX_LENGTH_BYTES {
+            return Err(self.fail(BerError::LengthTooLong {
+                tag,
+                offset: len_at,
+                bytes: l0 & 0x7F,
+            }));
+        }
+        let Some(bytes) = rest.get(1..=n) else {
+            return Err(self.fail(BerError::LengthTruncated {
+                tag,
+                offset: len_at,
+            }));
+        };
+        let v = bytes.iter().fold(0u64, |a, &b| (a << 8) | u64::from(b));
+        Ok((usize::try_from(v).unwrap_or(usize::MAX), 1 + n))
     }
 }
 
 impl<'a> Iterator for Reader<'a> {
     type Item = Result<Tlv<'a>, BerError>;
 
+    /// The common object, a tag of one or two bytes and a length of one, read inline; any
+    /// other (and any error) by the general path, which reads it again from the start.
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        if self.done || self.rest.is_empty() {
+        if !self.refused {
+            let (tag, tag_len, l0, body) = match *self.rest {
+                [t0, l0, ref body @ ..] if t0 & 0x1F != 0x1F && l0 < 0x80 => {
+                    (u32::from(t0), 1, l0, body)
+                }
+                [t0, t1, l0, ref body @ ..] if t0 & 0x1F == 0x1F && t1 < 0x80 && l0 < 0x80 => {
+                    ((u32::from(t0) << 8) | u32::from(t1), 2, l0, body)
+                }
+                _ => return self.next_general(),
+            };
+            if let Some((value, after)) = body.split_at_checked(usize::from(l0)) {
+                let header_len = tag_len + 1;
+                let tlv = Tlv {
+                    tag: Tag(tag),
+                    value,
+                    offset: self.pos,
+                    header_len,
+                    depth: self.depth,
+                    limits: self.limits,
+                };
+                self.rest = after;
+                self.pos += header_len + value.len();
+                return Some(Ok(tlv));
+            }
+        }
+        self.next_general()
+    }
+}
+
+impl<'a> Reader<'a> {
+    /// [`Iterator::next`] for any object and every error.
+    #[inline(never)]
+    fn next_general(&mut self) -> Option<Result<Tlv<'a>, BerError>> {
+        if self.rest.is_empty() {
             return None;
         }
-        if self.pos == 0 && self.depth == 1 && self.rest.len() > self.limits.max_size {
-            return self.fail(BerError::TooLarge {
-                size: self.rest.len(),
-                max: self.limits.max_size,
-            });
-        }
-        if self.depth > self.limits.max_depth {
-            return self.fail(BerError::Depth {
-                offset: self.pos,
-                max: self.limits.max_depth,
-            });
+        if self.refused {
+            return self.refuse();
         }
         let (tag, tag_len) = match Tag::parse(self.rest) {
             Ok(t) => t,
@@ -438,28 +524,11 @@ impl<'a> Iterator for Reader<'a> {
         };
         let (declared, len_len) = if l0 < 0x80 {
             (usize::from(l0), 1)
-        } else if l0 == 0x80 {
-            return self.fail(BerError::LengthIndefinite {
-                tag,
-                offset: len_at,
-            });
         } else {
-            let n = usize::from(l0 & 0x7F);
-            if n > MAX_LENGTH_BYTES {
-                return self.fail(BerError::LengthTooLong {
-                    tag,
-                    offset: len_at,
-                    bytes: l0 & 0x7F,
-                });
+            match self.long_length(tag, len_at, l0, rest) {
+                Ok(l) => l,
+                Err(e) => return e,
             }
-            let Some(bytes) = rest.get(1..=n) else {
-                return self.fail(BerError::LengthTruncated {
-                    tag,
-                    offset: len_at,
-                });
-            };
-            let v = bytes.iter().fold(0u64, |a, &b| (a << 8) | u64::from(b));
-            (usize::try_from(v).unwrap_or(usize::MAX), 1 + n)
         };
         let body = rest.get(len_len..).unwrap_or_default();
         let Some(value) = body.get(..declared) else {
@@ -656,6 +725,59 @@ mod tests {
             Err(BerError::LengthTruncated { offset: 1, .. })
         ));
         assert_eq!(tlvs(&d).len(), 1, "stops after an error");
+    }
+
+    /// Every object and error of `r` and, depth first, of its constructed objects' values.
+    fn read_all<'a>(
+        mut r: Reader<'a>,
+        general_only: bool,
+        out: &mut Vec<Result<Tlv<'a>, BerError>>,
+    ) {
+        loop {
+            let next = if general_only {
+                r.next_general()
+            } else {
+                r.next()
+            };
+            let Some(item) = next else { return };
+            out.push(item);
+            if let Ok(t) = item {
+                if t.is_constructed() {
+                    read_all(t.children(), general_only, out);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_inline_path_reads_as_the_general_one() {
+        // Short random data of few distinct bytes, so that short and long tags, short and long
+        // lengths, truncations and nesting all occur; small limits so that both refusals do.
+        let alphabet = [
+            0x00, 0x01, 0x02, 0x03, 0x05, 0x1F, 0x20, 0x3F, 0x4F, 0x5F, 0x61, 0x7F, 0x80, 0x81,
+            0x82, 0x85, 0x9F, 0xBF, 0xFF,
+        ];
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut rand = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let len = (rand() % 24) as usize;
+            let data: Vec<u8> = (0..len)
+                .map(|_| alphabet[(rand() % alphabet.len() as u64) as usize])
+                .collect();
+            let limits = Limits {
+                max_depth: (rand() % 4) as u8,
+                max_size: (rand() % 32) as usize,
+            };
+            let (mut fast, mut general) = (Vec::new(), Vec::new());
+            read_all(Reader::with_limits(&data, limits), false, &mut fast);
+            read_all(Reader::with_limits(&data, limits), true, &mut general);
+            assert_eq!(fast, general, "{data:02X?} {limits:?}");
+        }
     }
 
     #[test]
