@@ -64,6 +64,8 @@ pub struct Mpm<'a> {
     fast: validate::Fast,
     /// The number of characters, found with `fast` (0 when it is `Fast::General`).
     chars: u16,
+    /// With `Fast::Rules`: bit `id` set when root object `id` may have something to report.
+    dirty: u128,
 }
 
 /// Reads the root structure of an MPM payload. It checks only that the data objects walk;
@@ -90,6 +92,7 @@ impl<'a> Mpm<'a> {
             ascii_until: 0,
             fast: validate::Fast::General,
             chars: 0,
+            dirty: 0,
         }
     }
 
@@ -280,10 +283,10 @@ impl Mpm<'_> {
         irregular |= self.starts[0] > 4;
         self.present = u128::from(present[0]) | u128::from(present[1]) << 64;
         self.irregular = irregular;
-        self.fast = if !irregular && b.len() - extra <= 512 {
+        (self.fast, self.dirty) = if !irregular && b.len() - extra <= 512 {
             rules.finish(self.present)
         } else {
-            validate::Fast::General
+            (validate::Fast::General, 0)
         };
         self.chars = if self.fast != validate::Fast::General {
             (b.len() - extra) as u16
@@ -336,10 +339,10 @@ impl Mpm<'_> {
         }
         self.present = u128::from(present[0]) | u128::from(present[1]) << 64;
         self.irregular = irregular;
-        self.fast = if !irregular && b.len() <= 512 {
+        (self.fast, self.dirty) = if !irregular && b.len() <= 512 {
             rules.finish(self.present)
         } else {
-            validate::Fast::General
+            (validate::Fast::General, 0)
         };
         self.chars = if self.fast != validate::Fast::General {
             b.len() as u16
@@ -1019,6 +1022,11 @@ impl<'a> Mpm<'a> {
     /// What indexing found validation has left to check.
     pub(crate) fn fast(&self) -> validate::Fast {
         self.fast
+    }
+
+    /// With `Fast::Rules`, the root objects [`validate`] must check (bit `id` for ID `id`).
+    pub(crate) fn dirty(&self) -> u128 {
+        self.dirty
     }
 
     /// The number of characters, when [`Mpm::fast`] is not `Fast::General`.

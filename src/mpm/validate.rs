@@ -46,14 +46,16 @@ fn validate_rest(m: &Mpm<'_>, check: CrcCheck, report: &mut Report) {
             crc_rules(m.clean_chars(), check, report);
             return;
         }
-        Fast::Rules { decimals } => {
-            // Every object keeps its own rules; only what `finish` found remains: the
-            // amount's decimals, mandatory objects, fees. Reported as the general checks do,
-            // in their order.
+        Fast::Rules => {
+            // The general checks below, less the objects indexing found with nothing to
+            // report: same issues, same order.
             let chars = m.clean_chars();
             crc_rules(chars, check, report);
-            if decimals {
-                if let Some(e) = m.object(54) {
+            let mut bits = m.dirty();
+            while bits != 0 {
+                let id = bits.trailing_zeros() as u8;
+                bits &= bits - 1;
+                if let Some(e) = m.object(id) {
                     root_object(m, &e, report);
                 }
             }
@@ -97,12 +99,9 @@ fn validate_rest(m: &Mpm<'_>, check: CrcCheck, report: &mut Report) {
 pub(crate) enum Fast {
     /// Nothing but the CRC.
     Clean,
-    /// Every object keeps its own rules; the CRC, [`mandatory`] and [`fees`] remain, and the
-    /// amount's decimals when `decimals`.
-    Rules {
-        /// The amount has a fraction whose digits differ from the currency's exponent.
-        decimals: bool,
-    },
+    /// A regular root: the CRC, [`root_object`] for the objects flagged in `Mpm::dirty`
+    /// (the others have nothing to report), [`mandatory`] and [`fees`].
+    Rules,
     /// Anything: the general checks.
     General,
 }
@@ -113,7 +112,8 @@ pub(crate) enum Fast {
 /// report" or "not sure": anything unusual (fees, reserved IDs, a broken template...) leaves
 /// the answer to the general checks, which name every deviation.
 pub(super) struct Clean<'a> {
-    ok: bool,
+    /// Bit `id` set: root object `id` may have something to report.
+    dirty: u128,
     dynamic: bool,
     currency: Option<&'static currency::Currency>,
     amount: &'a [u8],
@@ -123,7 +123,7 @@ pub(super) struct Clean<'a> {
 impl<'a> Clean<'a> {
     pub(super) fn new() -> Clean<'a> {
         Clean {
-            ok: true,
+            dirty: 0,
             dynamic: false,
             currency: None,
             amount: &[],
@@ -134,10 +134,7 @@ impl<'a> Clean<'a> {
     /// Root object `id` with value `v` (its first occurrence, if the root is regular).
     #[inline(always)]
     pub(super) fn object(&mut self, id: u8, v: &'a [u8]) {
-        if !self.ok {
-            return;
-        }
-        self.ok = match id {
+        let ok = match id {
             0 => v == b"01",
             1 => {
                 self.dynamic = v == b"12";
@@ -170,6 +167,15 @@ impl<'a> Clean<'a> {
             // Reserved IDs: the general checks.
             _ => false,
         };
+        if !ok {
+            self.flag(id);
+        }
+    }
+
+    /// Root object `id` is to be checked by [`root_object`].
+    #[cold]
+    fn flag(&mut self, id: u8) {
+        self.dirty |= 1u128 << (id % 128);
     }
 
     /// [`Clean::object`] for a payload that is not all in 0x20–0x7E: a value outside the
@@ -178,21 +184,16 @@ impl<'a> Clean<'a> {
     pub(super) fn text_object(&mut self, id: u8, v: &'a str) {
         if is_ans(v) {
             self.object(id, v.as_bytes());
-        } else if id == 64 {
-            self.ok &= clean_language_text(v);
-        } else {
-            self.ok = false;
+        } else if id != 64 || !clean_language_text(v) {
+            self.flag(id);
         }
     }
 
-    /// After the last object of a regular root: what is left to check. `present` has bit
-    /// `id` set for each root ID present.
-    pub(super) fn finish(&self, present: u128) -> Fast {
+    /// After the last object of a regular root: what is left to check, and the objects that
+    /// [`root_object`] must look at. `present` has bit `id` set for each root ID present.
+    pub(super) fn finish(&self, present: u128) -> (Fast, u128) {
         const ACCOUNTS: u128 = ((1u128 << 52) - 1) & !3;
         const REQUIRED: u128 = 1 | 1 << 52 | 1 << 53 | 1 << 58 | 1 << 59 | 1 << 60;
-        if !self.ok {
-            return Fast::General;
-        }
         // What `mandatory` and `fees` report on.
         let mut left = present & REQUIRED != REQUIRED || present & ACCOUNTS == 0;
         left |= self.dynamic && present & 1 << 54 == 0;
@@ -209,10 +210,11 @@ impl<'a> Clean<'a> {
             Some(exp) => decimals != 0 && decimals != usize::from(exp),
             None => false,
         };
-        if left || decimals {
-            Fast::Rules { decimals }
+        let dirty = self.dirty | u128::from(decimals) << 54;
+        if left || dirty != 0 {
+            (Fast::Rules, dirty)
         } else {
-            Fast::Clean
+            (Fast::Clean, 0)
         }
     }
 }
