@@ -395,7 +395,8 @@ pub fn identify(m: &Mpm<'_>) -> SchemeSet {
     if nepal::is_nepalpay(m) {
         set.insert(SchemeId::Nepalpay);
     }
-    if !set.contains(SchemeId::Qris) && qris::has_acquirer_template(m) {
+    // The country test first, inline: the out-of-line test is for Indonesian codes only.
+    if !set.contains(SchemeId::Qris) && country_is(m, *b"ID") && qris::has_acquirer_template(m) {
         set.insert(SchemeId::Qris);
     }
     set
@@ -429,8 +430,7 @@ pub(crate) fn for_each_object<'a>(value: &'a str, mut f: impl FnMut(u8, &'a str)
 /// True when the country code (58) is `cc`, compared inline.
 #[inline]
 pub(crate) fn country_is(m: &Mpm<'_>, cc: [u8; 2]) -> bool {
-    m.country()
-        .is_some_and(|v| matches!(v.as_bytes(), [a, b] if [*a, *b] == cc))
+    m.value_is(58, &cc)
 }
 
 /// Checks `m` against the profile of every scheme [`identify`] finds, adding `scheme.*`
@@ -690,11 +690,15 @@ pub(crate) fn expect_currency(
     what: &'static str,
 ) {
     // Inlined into each profile, the comparison is with constants; the issue is out of line.
-    if let Some(v) = m.currency_code() {
-        if !allowed.iter().any(|a| same_short(a, v)) {
-            wrong_root(m, report, Code::SchemeCurrency, 53, what);
-        }
+    if has_root(m, 53) && !allowed.iter().any(|a| m.value_is(53, a.as_bytes())) {
+        wrong_root(m, report, Code::SchemeCurrency, 53, what);
     }
+}
+
+/// True when root object `id` is present.
+#[inline]
+fn has_root(m: &Mpm<'_>, id: u8) -> bool {
+    m.present_bits() >> id & 1 != 0
 }
 
 /// Reports that root object `id` is not what the scheme expects.
@@ -710,13 +714,6 @@ fn wrong_root(m: &Mpm<'_>, report: &mut Report, code: Code, id: u8, what: &'stat
     );
 }
 
-/// `a == b` for the short codes of 53 and 58, compared inline (`==` on `str` calls `memcmp`,
-/// which costs more than these few bytes).
-#[inline]
-fn same_short(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
-}
-
 /// 58 must be one of `allowed` (when present).
 #[inline]
 pub(crate) fn expect_country(
@@ -725,10 +722,8 @@ pub(crate) fn expect_country(
     allowed: &[&str],
     what: &'static str,
 ) {
-    if let Some(v) = m.country() {
-        if !allowed.iter().any(|a| same_short(a, v)) {
-            wrong_root(m, report, Code::SchemeCountry, 58, what);
-        }
+    if has_root(m, 58) && !allowed.iter().any(|a| m.value_is(58, a.as_bytes())) {
+        wrong_root(m, report, Code::SchemeCountry, 58, what);
     }
 }
 
