@@ -316,9 +316,9 @@ impl Folded {
 }
 
 /// The GUIDs [`schemes_of_guid`] compares of 8 bytes or more, folded.
-mod folded {
+pub(crate) mod folded {
     use super::*;
-    pub(super) const PIX: [Folded; 2] = [Folded::new(pix::GUIDS[0]), Folded::new(pix::GUIDS[1])];
+    pub(crate) const PIX: [Folded; 2] = [Folded::new(pix::GUIDS[0]), Folded::new(pix::GUIDS[1])];
     pub(super) const PAYNOW: Folded = Folded::new(singapore::PAYNOW_GUID);
     pub(super) const NETS: Folded = Folded::new(singapore::NETS_GUID);
     pub(super) const QRIS: [Folded; 2] = [
