@@ -639,11 +639,6 @@ impl<'a> SubIndex<'a> {
         ix
     }
 
-    /// The template indexed.
-    pub(crate) fn template(&self) -> Template<'a> {
-        self.t
-    }
-
     /// True when sub-ID `id` occurs (as [`Template::element`] would find it).
     #[inline]
     pub(crate) fn has(&self, id: u8) -> bool {
