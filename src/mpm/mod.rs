@@ -649,11 +649,6 @@ impl<'a> SubIndex<'a> {
         ix
     }
 
-    /// The template indexed.
-    pub(crate) fn template(&self) -> Template<'a> {
-        self.t
-    }
-
     /// True when sub-ID `id` occurs (as [`Template::element`] would find it).
     #[inline]
     pub(crate) fn has(&self, id: u8) -> bool {
@@ -1085,6 +1080,23 @@ impl<'a> Mpm<'a> {
         self.text.get(start..end)
     }
 
+    /// `self.get(id) == Some(want)` for an ASCII `want` of at most 99 bytes, from the header
+    /// and the value's first bytes: a value of `want.len()` characters whose bytes start with
+    /// `want` (all ASCII, one character each) is `want`.
+    #[inline]
+    pub(crate) fn value_is(&self, id: u8, want: &[u8]) -> bool {
+        let Some(&start) = self.starts.get(usize::from(id)) else {
+            return false;
+        };
+        let start = usize::from(start);
+        let b = self.text.as_bytes();
+        let n = want.len();
+        // No object starts at byte 0 (`start` 0 means absent): the header is in front.
+        start >= 4
+            && b.get(start - 2..start) == Some(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8])
+            && b.get(start..start + n) == Some(want)
+    }
+
     /// Character offset of root ID `id` (its first occurrence).
     #[inline]
     pub fn offset_of(&self, id: u8) -> Option<usize> {
@@ -1462,6 +1474,31 @@ mod tests {
             checked += 1;
         }
         assert!(checked > 500, "{checked}");
+    }
+
+    #[test]
+    fn value_is_is_get() {
+        let mut checked = 0;
+        for t in fast_path_samples() {
+            let Ok(m) = parse(&t) else { continue };
+            for id in 0..=100u8 {
+                let got = m.get(id);
+                let mut wants = alloc::vec!["", "0", "01", "ID", "KH", "116", "é"];
+                // The value itself, a prefix and an extension of it (ASCII wants only).
+                let own = got.filter(|v| v.is_ascii() && v.len() <= 98).unwrap_or("");
+                let longer = alloc::format!("{own}0");
+                wants.extend([own, own.get(..own.len() / 2).unwrap_or(""), &longer]);
+                for w in wants.iter().filter(|w| w.is_ascii()) {
+                    assert_eq!(
+                        m.value_is(id, w.as_bytes()),
+                        got == Some(*w),
+                        "{t} {id} {w}"
+                    );
+                    checked += usize::from(got == Some(*w));
+                }
+            }
+        }
+        assert!(checked > 2_000, "{checked}");
     }
 
     #[test]

@@ -239,92 +239,222 @@ pub(crate) fn starts_ic(s: &str, prefix: &str) -> bool {
         .is_some_and(|h| h.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
+/// An ASCII text of 8 to 24 bytes to compare case-insensitively a word at a time: its bytes
+/// lower-cased, and 0x20 on its letters, in three 8-byte words at 0, 8 (or `len - 16`) and
+/// `len - 8` (overlapping when shorter than 24).
+#[derive(Clone, Copy)]
+pub(crate) struct Folded {
+    len: usize,
+    lower: [u64; 3],
+    mask: [u64; 3],
+}
+
+impl Folded {
+    /// Folds `p` (ASCII, 8 to 24 bytes: checked by the tests of each constant).
+    pub(crate) const fn new(p: &str) -> Folded {
+        let len = p.len();
+        let [o0, o1, o2] = Folded::offsets(len);
+        let (mut l0, mut l1, mut l2, mut m0, mut m1, mut m2) = (0, 0, 0, 0, 0, 0);
+        let mut rest = p.as_bytes();
+        let mut i = 0;
+        while let [c, tail @ ..] = rest {
+            (l0, m0) = Folded::put(l0, m0, o0, i, *c);
+            (l1, m1) = Folded::put(l1, m1, o1, i, *c);
+            (l2, m2) = Folded::put(l2, m2, o2, i, *c);
+            i += 1;
+            rest = tail;
+        }
+        Folded {
+            len,
+            lower: [l0, l1, l2],
+            mask: [m0, m1, m2],
+        }
+    }
+
+    /// Adds byte `c` at index `i` of the text to the word starting at `o`, when it covers it.
+    const fn put(lower: u64, mask: u64, o: usize, i: usize, c: u8) -> (u64, u64) {
+        if i < o || i >= o + 8 {
+            return (lower, mask);
+        }
+        let shift = 8 * (i - o);
+        let letter = if c.is_ascii_alphabetic() { 0x20 } else { 0 };
+        (
+            lower | (c.to_ascii_lowercase() as u64) << shift,
+            mask | letter << shift,
+        )
+    }
+
+    /// Where the three words start for a text of `len` bytes.
+    const fn offsets(len: usize) -> [usize; 3] {
+        let last = len.saturating_sub(8);
+        let mid = if last < 8 { last } else { 8 };
+        [0, mid, last]
+    }
+
+    /// `s` starts with the text, ignoring ASCII case: `starts_ic(s, p)`.
+    #[inline(always)]
+    pub(crate) fn starts(&self, s: &[u8]) -> bool {
+        let word = |o: usize| {
+            s.get(o..)
+                .and_then(|r| r.first_chunk::<8>())
+                .map(|w| u64::from_le_bytes(*w))
+        };
+        let [a, b, c] = Folded::offsets(self.len);
+        let [la, lb, lc] = self.lower;
+        let [ma, mb, mc] = self.mask;
+        s.len() >= self.len
+            && word(a).is_some_and(|w| w | ma == la)
+            && word(b).is_some_and(|w| w | mb == lb)
+            && word(c).is_some_and(|w| w | mc == lc)
+    }
+
+    /// `s` is the text, ignoring ASCII case: `s.eq_ignore_ascii_case(p)`.
+    #[inline(always)]
+    pub(crate) fn is(&self, s: &[u8]) -> bool {
+        s.len() == self.len && self.starts(s)
+    }
+}
+
+/// The GUIDs [`schemes_of_guid`] compares of 8 bytes or more, folded.
+pub(crate) mod folded {
+    use super::*;
+    pub(crate) const PIX: [Folded; 2] = [Folded::new(pix::GUIDS[0]), Folded::new(pix::GUIDS[1])];
+    pub(super) const PAYNOW: Folded = Folded::new(singapore::PAYNOW_GUID);
+    pub(super) const NETS: Folded = Folded::new(singapore::NETS_GUID);
+    pub(super) const QRIS: [Folded; 2] = [
+        Folded::new(qris::NATIONAL_GUIDS[0]),
+        Folded::new(qris::NATIONAL_GUIDS[1]),
+    ];
+    pub(super) const BCEAO: Folded = Folded::new(bceao::GUID);
+    pub(super) const PPMI: Folded = Folded::new(philippines::PPMI_PREFIX);
+    pub(super) const P2P: Folded = Folded::new(philippines::P2P_GUID);
+    pub(super) const ALIPAY: Folded = Folded::new(china::ALIPAY_GUID_PREFIX);
+    pub(super) const WECHAT: Folded = Folded::new(china::WECHAT_GUID);
+    pub(super) const FPS: Folded = Folded::new(hongkong::GUID);
+    pub(super) const FONEPAY: Folded = Folded::new(nepal::FONEPAY_GUID);
+    pub(super) const KEQR: Folded = Folded::new(kenya::GUID);
+    pub(super) const JPQR: Folded = Folded::new(japan::GUID);
+}
+
 /// The schemes a GUID (template sub-ID 00) names, matched case-insensitively.
 pub fn schemes_of_guid(guid: &str) -> SchemeSet {
+    use folded as f;
     use SchemeId as S;
-    let eq = |s: &str| guid.eq_ignore_ascii_case(s);
-    let pre = |p: &str| starts_ic(guid, p);
+    let g = guid.as_bytes();
     // One chain of tests, the first that matches deciding, split by the first letter of what
     // it looks for (a GUID can only match tests whose text starts with its own first letter):
     // the order within each letter is the order of the chain.
-    let one = match guid.as_bytes().first().map(u8::to_ascii_lowercase) {
-        Some(b'a') => return registered_aid(guid).unwrap_or(SchemeSet::EMPTY),
-        Some(b'b') => pix::GUIDS.iter().any(|g| eq(g)).then_some(S::Pix),
+    let one = match g.first().map(u8::to_ascii_lowercase) {
+        Some(b'a') => return registered_aid(g).unwrap_or(SchemeSet::EMPTY),
+        Some(b'b') => f::PIX.iter().any(|p| p.is(g)).then_some(S::Pix),
         Some(b's') => {
-            if eq(singapore::PAYNOW_GUID) {
+            if f::PAYNOW.is(g) {
                 Some(S::Paynow)
             } else {
-                (eq(singapore::SGQR_GUID) || eq(singapore::NETS_GUID)).then_some(S::Sgqr)
+                (guid.eq_ignore_ascii_case(singapore::SGQR_GUID) || f::NETS.is(g))
+                    .then_some(S::Sgqr)
             }
         }
         Some(b'i') => {
-            if qris::NATIONAL_GUIDS.iter().any(|g| eq(g)) {
+            if f::QRIS.iter().any(|p| p.is(g)) {
                 Some(S::Qris)
             } else {
-                eq(bceao::GUID).then_some(S::Pispi)
+                f::BCEAO.is(g).then_some(S::Pispi)
             }
         }
-        Some(b'p') => pre(philippines::PPMI_PREFIX).then_some(S::Qrph),
+        Some(b'p') => f::PPMI.starts(g).then_some(S::Qrph),
         Some(b'c') => {
-            if eq(philippines::P2P_GUID) {
+            if f::P2P.is(g) {
                 Some(S::Qrph)
-            } else if pre(china::ALIPAY_GUID_PREFIX) {
+            } else if f::ALIPAY.starts(g) {
                 Some(S::Alipay)
             } else {
-                eq(china::WECHAT_GUID).then_some(S::Wechatpay)
+                f::WECHAT.is(g).then_some(S::Wechatpay)
             }
         }
-        Some(b'h') => eq(hongkong::GUID).then_some(S::Fps),
-        Some(b'f') => eq(nepal::FONEPAY_GUID).then_some(S::Fonepay),
-        Some(b'k') => eq(kenya::GUID).then_some(S::Keqr),
-        Some(b'j') => eq(japan::GUID).then_some(S::Jpqr),
-        Some(b'd') => pre(unionpay::CHINA_RID).then_some(S::Unionpay),
+        Some(b'h') => f::FPS.is(g).then_some(S::Fps),
+        Some(b'f') => f::FONEPAY.is(g).then_some(S::Fonepay),
+        Some(b'k') => f::KEQR.is(g).then_some(S::Keqr),
+        Some(b'j') => f::JPQR.is(g).then_some(S::Jpqr),
+        Some(b'd') => starts_ic(guid, unionpay::CHINA_RID).then_some(S::Unionpay),
         _ => None,
     };
     one.map_or(SchemeSet::EMPTY, SchemeSet::of)
 }
 
-/// The AIDs of [`schemes_of_guid`] (all upper case, at most [`AID_HEAD`] characters), in
-/// its order: what each prefix (or, for the Thai bill AIDs, whole AID) names.
-const AID_HEAD: usize = 16;
-
-/// [`schemes_of_guid`] for a GUID starting with `A`: registered application identifiers,
-/// compared with the GUID's first [`AID_HEAD`] bytes upper-cased once.
-fn registered_aid(guid: &str) -> Option<SchemeSet> {
-    use SchemeId as S;
-    let mut buf = [0u8; AID_HEAD];
-    let n = guid.len().min(AID_HEAD);
-    for (d, c) in buf.iter_mut().zip(guid.as_bytes()) {
-        *d = c.to_ascii_uppercase();
+/// Bytes 2 to 9 of `s` as a little-endian word (`s` at least 10 bytes long).
+const fn aid_word(s: &str) -> u64 {
+    match s.as_bytes() {
+        [_, _, a, b, c, d, e, f, g, h, ..] => u64::from_le_bytes([*a, *b, *c, *d, *e, *f, *g, *h]),
+        _ => 0,
     }
-    let head = buf.get(..n)?;
-    let pre = |p: &str| head.starts_with(p.as_bytes());
-    let one = |id| Some(SchemeSet::of(id));
-    if pre(thai::RID) {
-        let mut set = SchemeSet::of(S::Promptpay);
-        if guid.len() <= AID_HEAD && thai::BILL_AIDS.iter().any(|b| head == b.as_bytes()) {
-            set.insert(S::ThaiqrBill);
-        }
-        return Some(set);
-    }
-    for (p, id) in [
-        (duitnow::RID, S::Duitnow),
-        (vietnam::VIETQR_RID, S::Vietqr),
-        (vietnam::VNPAY_RID, S::Vnpay),
-        (india::UPI_RID, S::Upi),
-        (mongolia::QPAY_AID, S::Qpay),
-        (laos::LAPNET_AID, S::Laoqr),
-        (unionpay::RID, S::Unionpay),
-    ] {
-        if pre(p) {
-            return one(id);
-        }
-    }
-    cards::RIDS
-        .iter()
-        .find(|(r, _)| pre(r))
-        .and_then(|(_, id)| one(*id))
 }
+
+/// [`aid_word`] of the `i`-th RID of [`cards::RIDS`] (0 past its end).
+const fn card_word(i: usize) -> u64 {
+    let mut rest = cards::RIDS;
+    let mut k = 0;
+    while let [(rid, _), tail @ ..] = rest {
+        if k == i {
+            return aid_word(rid);
+        }
+        k += 1;
+        rest = tail;
+    }
+    0
+}
+
+/// [`schemes_of_guid`] for a GUID starting with `A` or `a`: registered application
+/// identifiers, each `A0` and digits. Digits compare exactly, so after the first byte the
+/// comparison is of bytes: bytes 2 to 9 tell every RID here apart.
+fn registered_aid(g: &[u8]) -> Option<SchemeSet> {
+    use SchemeId as S;
+    const THAI: u64 = aid_word(thai::RID);
+    const DUITNOW: u64 = aid_word(duitnow::RID);
+    const VIETQR: u64 = aid_word(vietnam::VIETQR_RID);
+    const VNPAY: u64 = aid_word(vietnam::VNPAY_RID);
+    const UPI: u64 = aid_word(india::UPI_RID);
+    const QPAY: u64 = aid_word(mongolia::QPAY_AID);
+    const LAPNET: u64 = aid_word(laos::LAPNET_AID);
+    const UNIONPAY: u64 = aid_word(unionpay::RID);
+    const VISA: u64 = card_word(0);
+    const MASTERCARD: u64 = card_word(1);
+    const AMEX: u64 = card_word(2);
+    const JCB: u64 = card_word(3);
+    const DISCOVER: u64 = card_word(4);
+    // The bytes after the first ten of an AID longer than its RID.
+    let tail = |aid: &str| g.get(10..aid.len()) == aid.as_bytes().get(10..);
+    if g.get(1) != Some(&b'0') {
+        return None;
+    }
+    let w = u64::from_le_bytes(*g.get(2..)?.first_chunk::<8>()?);
+    let id = match w {
+        THAI => {
+            let mut set = SchemeSet::of(S::Promptpay);
+            if g.len() == AID_HEAD && thai::BILL_AIDS.iter().any(|b| tail(b)) {
+                set.insert(S::ThaiqrBill);
+            }
+            return Some(set);
+        }
+        DUITNOW => S::Duitnow,
+        VIETQR => S::Vietqr,
+        VNPAY => S::Vnpay,
+        UPI => S::Upi,
+        QPAY if tail(mongolia::QPAY_AID) => S::Qpay,
+        LAPNET if tail(laos::LAPNET_AID) => S::Laoqr,
+        UNIONPAY => S::Unionpay,
+        VISA => S::Visa,
+        MASTERCARD => S::Mastercard,
+        AMEX => S::Amex,
+        JCB => S::Jcb,
+        DISCOVER => S::Discover,
+        _ => return None,
+    };
+    Some(SchemeSet::of(id))
+}
+
+/// The length of the Thai bill AIDs, the only whole AIDs [`registered_aid`] compares.
+const AID_HEAD: usize = 16;
 
 /// The schemes the AID (tag 4F, in hex) of a consumer-presented code names: its network by
 /// RID, plus profiles known by their AID (JPQR).
@@ -395,7 +525,8 @@ pub fn identify(m: &Mpm<'_>) -> SchemeSet {
     if nepal::is_nepalpay(m) {
         set.insert(SchemeId::Nepalpay);
     }
-    if !set.contains(SchemeId::Qris) && qris::has_acquirer_template(m) {
+    // The country test first, inline: the out-of-line test is for Indonesian codes only.
+    if !set.contains(SchemeId::Qris) && country_is(m, *b"ID") && qris::has_acquirer_template(m) {
         set.insert(SchemeId::Qris);
     }
     set
@@ -429,8 +560,7 @@ pub(crate) fn for_each_object<'a>(value: &'a str, mut f: impl FnMut(u8, &'a str)
 /// True when the country code (58) is `cc`, compared inline.
 #[inline]
 pub(crate) fn country_is(m: &Mpm<'_>, cc: [u8; 2]) -> bool {
-    m.country()
-        .is_some_and(|v| matches!(v.as_bytes(), [a, b] if [*a, *b] == cc))
+    m.value_is(58, &cc)
 }
 
 /// Checks `m` against the profile of every scheme [`identify`] finds, adding `scheme.*`
@@ -690,11 +820,15 @@ pub(crate) fn expect_currency(
     what: &'static str,
 ) {
     // Inlined into each profile, the comparison is with constants; the issue is out of line.
-    if let Some(v) = m.currency_code() {
-        if !allowed.iter().any(|a| same_short(a, v)) {
-            wrong_root(m, report, Code::SchemeCurrency, 53, what);
-        }
+    if has_root(m, 53) && !allowed.iter().any(|a| m.value_is(53, a.as_bytes())) {
+        wrong_root(m, report, Code::SchemeCurrency, 53, what);
     }
+}
+
+/// True when root object `id` is present.
+#[inline]
+fn has_root(m: &Mpm<'_>, id: u8) -> bool {
+    m.present_bits() >> id & 1 != 0
 }
 
 /// Reports that root object `id` is not what the scheme expects.
@@ -710,13 +844,6 @@ fn wrong_root(m: &Mpm<'_>, report: &mut Report, code: Code, id: u8, what: &'stat
     );
 }
 
-/// `a == b` for the short codes of 53 and 58, compared inline (`==` on `str` calls `memcmp`,
-/// which costs more than these few bytes).
-#[inline]
-fn same_short(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
-}
-
 /// 58 must be one of `allowed` (when present).
 #[inline]
 pub(crate) fn expect_country(
@@ -725,10 +852,8 @@ pub(crate) fn expect_country(
     allowed: &[&str],
     what: &'static str,
 ) {
-    if let Some(v) = m.country() {
-        if !allowed.iter().any(|a| same_short(a, v)) {
-            wrong_root(m, report, Code::SchemeCountry, 58, what);
-        }
+    if has_root(m, 58) && !allowed.iter().any(|a| m.value_is(58, a.as_bytes())) {
+        wrong_root(m, report, Code::SchemeCountry, 58, what);
     }
 }
 
@@ -917,6 +1042,12 @@ mod tests {
             "é",
             "Aé00000677",
             "A000000677é",
+            "A0000008430002",
+            "A000000843",
+            "A005266284662578",
+            "A0052662846625",
+            "A1000000677",
+            "A000000677012007",
         ];
         let mut cases = alloc::vec::Vec::new();
         for k in known {
@@ -934,6 +1065,116 @@ mod tests {
         }
         for g in cases {
             assert_eq!(schemes_of_guid(&g), schemes_of_guid_chain(&g), "{g}");
+        }
+    }
+
+    #[test]
+    fn folded_is_eq_ignore_ascii_case() {
+        let pats = [
+            "br.gov.bcb.pix",
+            "ID.CO.QRIS.WWW",
+            "ke.go.qr",
+            "jp.or.paymentsjapan",
+            "com.qq.weixin.pay",
+            "SG.PAYNOW",
+            "0123456789abcdefABCDEF@.",
+        ];
+        let mut seed = 3u64;
+        for p in pats {
+            let f = Folded::new(p);
+            let mut cases = alloc::vec![
+                alloc::string::String::from(p),
+                p.to_ascii_uppercase(),
+                p.to_ascii_lowercase(),
+                alloc::format!("{p}x"),
+                alloc::format!("x{p}"),
+                p.get(1..).unwrap_or("").into(),
+                p.get(..p.len() - 1).unwrap_or("").into(),
+            ];
+            // Each byte changed: flipped 0x20 (a case change for letters only), to a
+            // non-ASCII character, to a neighbour.
+            for i in 0..p.len() {
+                for c in [0x20u8, 0x01, 0x80] {
+                    let mut b = p.as_bytes().to_vec();
+                    b[i] ^= c;
+                    if let Ok(s) = alloc::string::String::from_utf8(b) {
+                        cases.push(s);
+                    }
+                }
+                let mut s = alloc::string::String::from(&p[..i]);
+                s.push('é');
+                s.push_str(&p[i + 1..]);
+                cases.push(s);
+            }
+            for _ in 0..200 {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let mut b = p.as_bytes().to_vec();
+                for (k, x) in b.iter_mut().enumerate() {
+                    if (seed >> (k % 60)) & 1 == 1 {
+                        x.make_ascii_uppercase();
+                    }
+                }
+                cases.push(alloc::string::String::from_utf8(b).unwrap());
+            }
+            for s in cases {
+                assert_eq!(f.is(s.as_bytes()), s.eq_ignore_ascii_case(p), "{p} {s}");
+                assert_eq!(f.starts(s.as_bytes()), starts_ic(&s, p), "{p} {s}");
+            }
+        }
+    }
+
+    #[test]
+    fn folded_guids_fit() {
+        // Folded::new wants 8 to 24 bytes of ASCII.
+        let all = [
+            pix::GUIDS[0],
+            pix::GUIDS[1],
+            singapore::PAYNOW_GUID,
+            singapore::NETS_GUID,
+            qris::NATIONAL_GUIDS[0],
+            qris::NATIONAL_GUIDS[1],
+            bceao::GUID,
+            philippines::PPMI_PREFIX,
+            philippines::P2P_GUID,
+            china::ALIPAY_GUID_PREFIX,
+            china::WECHAT_GUID,
+            hongkong::GUID,
+            nepal::FONEPAY_GUID,
+            kenya::GUID,
+            japan::GUID,
+        ];
+        for g in all {
+            assert!((8..=24).contains(&g.len()) && g.is_ascii(), "{g}");
+        }
+        // registered_aid: every RID and AID is `A0` and digits, told apart by bytes 2-9.
+        let aids = [
+            thai::RID,
+            duitnow::RID,
+            vietnam::VIETQR_RID,
+            vietnam::VNPAY_RID,
+            india::UPI_RID,
+            mongolia::QPAY_AID,
+            laos::LAPNET_AID,
+            unionpay::RID,
+            cards::RIDS[0].0,
+            cards::RIDS[1].0,
+            cards::RIDS[2].0,
+            cards::RIDS[3].0,
+            cards::RIDS[4].0,
+        ];
+        assert_eq!(cards::RIDS.len(), 5);
+        for (i, a) in aids.iter().enumerate() {
+            assert!(a.len() >= 10 && a.starts_with("A0"), "{a}");
+            assert!(a[1..].bytes().all(|b| b.is_ascii_digit()), "{a}");
+            for b in &aids[i + 1..] {
+                assert_ne!(a[2..10], b[2..10], "{a} {b}");
+            }
+        }
+        for b in thai::BILL_AIDS {
+            assert!(b.len() == AID_HEAD && b.starts_with(thai::RID), "{b}");
+            assert!(b.bytes().skip(1).all(|c| c.is_ascii_digit()), "{b}");
         }
     }
 

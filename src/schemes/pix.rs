@@ -50,12 +50,38 @@ impl KeyKind {
 }
 
 fn is_uuid(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 36
-        && b.iter().enumerate().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => *c == b'-',
-            _ => c.is_ascii_hexdigit(),
-        })
+    // Hyphens at 8, 13, 18 and 23, hex digits elsewhere: the hyphens are checked and
+    // replaced with `0`, then the 36 bytes (padded with `0`) are checked 8 at a time.
+    let Ok(b) = <&[u8; 36]>::try_from(s.as_bytes()) else {
+        return false;
+    };
+    let mut w = [b'0'; 40];
+    if let Some(head) = w.first_chunk_mut::<36>() {
+        *head = *b;
+    }
+    for i in [8, 13, 18, 23] {
+        match w.get_mut(i) {
+            Some(c) if *c == b'-' => *c = b'0',
+            _ => return false,
+        }
+    }
+    w.chunks_exact(8).all(|c| {
+        c.first_chunk::<8>()
+            .is_some_and(|c| all_hex(u64::from_le_bytes(*c)))
+    })
+}
+
+/// True when each of the 8 bytes of `x` is an ASCII hex digit.
+#[inline]
+fn all_hex(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x80 * ONES;
+    // Each byte ASCII, so below 0x80: adding at most 0x50 carries into no other byte, and
+    // the top bit of `x + (0x80 - lo)` and not of `x + (0x7f - hi)` says lo <= x <= hi.
+    let in_range = |x: u64, lo: u64, hi: u64| (x + (0x80 - lo) * ONES) & !(x + (0x7f - hi) * ONES);
+    // `x | 0x20` is in a-f exactly when x is in A-F or a-f.
+    let letters = x | (0x20 * ONES);
+    x & HIGH == 0 && (in_range(x, 0x30, 0x39) | in_range(letters, 0x61, 0x66)) & HIGH == HIGH
 }
 
 fn is_email(s: &str) -> bool {
@@ -172,7 +198,7 @@ pub fn is_txid(s: &str) -> bool {
 /// `0000`, country BR.
 pub fn validate(m: &Mpm<'_>, report: &mut Report) {
     // What `read` finds, from the values alone: offsets are read only for an issue.
-    let is_pix = |g: &str| GUIDS.iter().any(|p| g.eq_ignore_ascii_case(p));
+    let is_pix = |g: &str| super::folded::PIX.iter().any(|p| p.is(g.as_bytes()));
     let Some((id, v)) = m.ids_in(26, 51).find_map(|id| {
         let v = m.get(id)?;
         Template::new(v, 0)
@@ -201,7 +227,7 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
             t().offset().saturating_sub(4),
             Detail::Missing("01 key or 25 payload URL"),
         ),
-        Some(k) if key_kind(k).is_none() || k.chars().count() > 77 => push(
+        Some(k) if key_kind(k).is_none() || (k.len() > 77 && k.chars().count() > 77) => push(
             report,
             Code::SchemePixKey,
             sub_path(id, 1),
@@ -212,7 +238,8 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
     }
     if let Some(u) = url {
         let lower_scheme = super::starts_ic(u, "https://") || super::starts_ic(u, "http://");
-        if lower_scheme || u.chars().count() > 77 || u.contains(' ') {
+        // At most 77 bytes is at most 77 characters: they are counted only past that.
+        if lower_scheme || (u.len() > 77 && u.chars().count() > 77) || u.contains(' ') {
             push(
                 report,
                 Code::SchemePixUrl,
@@ -382,6 +409,41 @@ mod tests {
             "+55123",
         ] {
             assert_eq!(key_kind(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn uuid_shape_is_the_byte_rule() {
+        // As first written: hyphens at 8, 13, 18, 23 and hex digits elsewhere, byte by byte.
+        let slow = |s: &str| {
+            let b = s.as_bytes();
+            b.len() == 36
+                && b.iter().enumerate().all(|(i, c)| match i {
+                    8 | 13 | 18 | 23 => *c == b'-',
+                    _ => c.is_ascii_hexdigit(),
+                })
+        };
+        let good = "123e4567-e12b-12d1-a456-426655440000";
+        let upper = "ABCDEF01-2345-6789-ABCD-EFABCDEF0123";
+        let mut cases = alloc::vec![
+            alloc::string::String::from(good),
+            upper.into(),
+            good.to_ascii_uppercase(),
+            alloc::format!("{good}0"),
+            good[1..].into(),
+            "".into(),
+        ];
+        for base in [good, upper] {
+            for i in 0..36 {
+                for c in (0u8..128).map(char::from).chain(['é', '٣', '\u{7f}']) {
+                    let mut v: alloc::vec::Vec<char> = base.chars().collect();
+                    v[i] = c;
+                    cases.push(v.into_iter().collect());
+                }
+            }
+        }
+        for s in cases {
+            assert_eq!(is_uuid(&s), slow(&s), "{s:?}");
         }
     }
 

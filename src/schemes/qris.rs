@@ -14,9 +14,9 @@
 
 use alloc::string::String;
 
-use super::{expect_country, expect_currency, is_digits, push, sub_path};
+use super::{expect_country, expect_currency, is_digits, push, sub_offset, sub_path};
 use super::{SchemeData, SchemeId};
-use crate::mpm::{BuildError, MerchantAccount, Mpm, MpmBuilder, SubIndex, Template};
+use crate::mpm::{BuildError, MerchantAccount, Mpm, MpmBuilder, Template};
 use crate::report::{Code, Detail, Path, Report};
 
 /// GUIDs of the national QRIS template.
@@ -150,49 +150,91 @@ pub fn is_nmid(v: &str) -> bool {
 /// Checks the QRIS profile: NMID and criteria in the national template, known criteria in
 /// acquirer templates, currency 360, country ID.
 pub fn validate(m: &Mpm<'_>, report: &mut Report) {
-    if let Some((a, t)) = national(m) {
-        let t = SubIndex::new(t);
-        match t.get(2) {
-            Some(v) if is_nmid(v) => {}
+    // What `national` and `acquirers` find, from the values: offsets only for an issue.
+    let is_national = |g: &str| super::folded::QRIS.iter().any(|p| p.is(g.as_bytes()));
+    let mut national = None;
+    // Bit `id - 26`: template `id` (26-45) has a GUID that is not a national one.
+    let mut acquirers = 0u32;
+    for id in m.ids_in(26, 51) {
+        let Some(v) = m.get(id) else { continue };
+        let Some(g) = Template::new(v, 0).guid() else {
+            continue;
+        };
+        if is_national(g) {
+            national = national.or(Some((id, v)));
+        } else if id <= 45 {
+            acquirers |= 1 << (id - 26);
+        }
+    }
+    if let Some((id, v)) = national {
+        let offset = || m.offset_of(id).unwrap_or(0);
+        // The first 02 and the first 03, as `Template::get` finds them.
+        let (mut nmid, mut crit) = (None, None);
+        super::for_each_object(v, |sub, x| match sub {
+            2 if nmid.is_none() => nmid = Some(x),
+            3 if crit.is_none() => crit = Some(x),
+            _ => {}
+        });
+        match nmid {
+            Some(n) if is_nmid(n) => {}
             Some(_) => push(
                 report,
                 Code::SchemeQrisNmid,
-                sub_path(a.id, 2),
-                t.sub_offset(2),
+                sub_path(id, 2),
+                sub_offset(&Template::new(v, offset() + 4), 2),
                 Detail::Expected("ID and 10 to 13 digits"),
             ),
             None => push(
                 report,
                 Code::SchemeQrisNmid,
-                Path::id(a.id),
-                a.offset,
+                Path::id(id),
+                offset(),
                 Detail::Missing("02 NMID"),
             ),
         }
-        criteria(report, a.id, &t, true);
+        criteria(m, report, id, v, crit, true);
     }
-    for (a, t) in acquirers(m) {
-        criteria(report, a.id, &SubIndex::new(t), false);
+    while acquirers != 0 {
+        let id = 26 + acquirers.trailing_zeros() as u8;
+        acquirers &= acquirers - 1;
+        if let Some(v) = m.get(id) {
+            let mut crit = None;
+            super::for_each_object(v, |sub, x| {
+                if sub == 3 && crit.is_none() {
+                    crit = Some(x);
+                }
+            });
+            criteria(m, report, id, v, crit, false);
+        }
     }
     expect_currency(m, report, &["360"], "360 (IDR)");
     expect_country(m, report, &["ID"], "ID");
 }
 
-fn criteria(report: &mut Report, id: u8, t: &SubIndex<'_>, mandatory: bool) {
-    match t.get(3) {
-        Some(v) if Criteria::parse(v).is_some() => {}
+/// Checks the criteria `crit` (the first 03) of template `id` whose value is `v`.
+fn criteria(
+    m: &Mpm<'_>,
+    report: &mut Report,
+    id: u8,
+    v: &str,
+    crit: Option<&str>,
+    mandatory: bool,
+) {
+    let offset = || m.offset_of(id).unwrap_or(0);
+    match crit {
+        Some(c) if Criteria::parse(c).is_some() => {}
         Some(_) => push(
             report,
             Code::SchemeQrisCriteria,
             sub_path(id, 3),
-            t.sub_offset(3),
+            sub_offset(&Template::new(v, offset() + 4), 3),
             Detail::Expected("UMI, UKE, UME, UBE or URE"),
         ),
         None if mandatory => push(
             report,
             Code::SchemeQrisCriteria,
             Path::id(id),
-            t.template().offset().saturating_sub(4),
+            offset(),
             Detail::Missing("03 merchant criteria"),
         ),
         None => {}
