@@ -184,7 +184,13 @@ pub fn detect(text: &str) -> Option<FormatKind> {
 
 /// Detects and parses `text` as any non-EMV format. `None` when it is none of them.
 pub fn parse(text: &str) -> Option<Format<'_>> {
-    Some(match detect(text)? {
+    parse_kind(detect(text)?, text)
+}
+
+/// Parses `text` as the format [`detect`] found it to be (`kind`, passed back so that the
+/// text is not looked at twice). `None` when that format's parser refuses it.
+pub fn parse_kind(kind: FormatKind, text: &str) -> Option<Format<'_>> {
+    Some(match kind {
         FormatKind::Upi => Format::Upi(upi::parse(text).ok()?),
         FormatKind::EpcSct => Format::Epc(epc::parse(text).ok()?),
         FormatKind::SwissQrBill => Format::Swiss(swiss::parse(text).ok()?),
