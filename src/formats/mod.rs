@@ -301,6 +301,25 @@ impl<'a, const N: usize> Lines<'a, N> {
         })
     }
 
+    /// Lines `first` to `first + 6`, a line past the last (or beyond `N`) read as empty.
+    pub fn seven(&self, first: usize) -> [&'a str; 7] {
+        let mut out = [""; 7];
+        // Entries past `len` are zero, so they read as empty without a test of `len`.
+        if let Some(spans) = self.spans.get(first..).and_then(|s| s.first_chunk::<7>()) {
+            for (o, &[start, end]) in out.iter_mut().zip(spans) {
+                *o = self
+                    .text
+                    .get(usize::from(start)..usize::from(end))
+                    .unwrap_or("");
+            }
+        } else {
+            for (k, o) in out.iter_mut().enumerate() {
+                *o = self.get(first + k).map_or("", |l| l.text);
+            }
+        }
+        out
+    }
+
     /// Character offset of line `i` in the text (the text's length in characters when there
     /// is no such line: where a missing line would start).
     pub fn offset(&self, i: usize) -> usize {
