@@ -688,7 +688,7 @@ mod tests {
             "a", "+", "%", "%2", "%20", "%2B", "%41", "%e9", "%C3%A9", "%ff", "%zz", " ", "&", "é",
             "%C3", "%A9", "\u{7f}", "%%41", "9",
         ];
-        let mut seed = 0x5EED_0F_0DDu64;
+        let mut seed = 0x0005_EED0_F0DD_u64;
         for _ in 0..20_000 {
             seed ^= seed << 13;
             seed ^= seed >> 7;
