@@ -300,7 +300,7 @@ fn decode_payload(text: &str, opts: Options) -> Decoded<'_> {
                 }
             }
         }
-        Guess::Format(_) => match formats::parse(text) {
+        Guess::Format(k) => match formats::parse_kind(k, text) {
             Some(f) => decode_format(text, f, report),
             None => {
                 report.push(Code::KindUnknown, Class::Fatal, Path::ROOT, 0, Detail::None);

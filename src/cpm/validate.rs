@@ -1,6 +1,6 @@
 //! Reporting every problem of a CPM payload through the shared [`Report`].
 
-use super::values::{is_an, is_ans, Digits, Pan, Track2};
+use super::values::{is_an, is_ans, is_cn_pan, is_track2_with_month, Digits};
 use super::{decode_base64, tags, Cpm, LIMITS, MAX_DEPTH, MAX_TEXT_LEN, PFI, PREFIX};
 use crate::decode::Verdict;
 use crate::report::{Class, Code, Detail, Mode, Path, Report, Seg};
@@ -528,18 +528,13 @@ fn check_value(t: &Tlv<'_>, parent: &Path, report: &mut Report) {
         tags::TRACK2 => {
             length(1, super::TRACK2_MAX_BYTES);
             Some((
-                Track2::parse(v).is_some_and(|t2| {
-                    t2.expiry()
-                        .get(2..)
-                        .and_then(|m| m.parse::<u8>().ok())
-                        .is_some_and(|m| (1..=12).contains(&m))
-                }),
+                is_track2_with_month(v),
                 "PAN, D, YYMM, service code, discretionary digits, F pad",
             ))
         }
         tags::PAN => {
             length(1, 10);
-            Some((Pan::from_cn(v).is_some(), "up to 19 digits padded with F"))
+            Some((is_cn_pan(v), "up to 19 digits padded with F"))
         }
         tags::CARDHOLDER_NAME => {
             length(2, 26);

@@ -313,6 +313,66 @@ pub(crate) fn is_an(b: &[u8]) -> bool {
     b.iter().all(u8::is_ascii_alphanumeric)
 }
 
+/// `Pan::from_cn(bytes).is_some()` without building the PAN: 1 to 19 digit nibbles, then
+/// only `F` nibbles.
+pub(crate) fn is_cn_pan(bytes: &[u8]) -> bool {
+    let mut digits = 0usize;
+    let mut padding = false;
+    for &b in bytes {
+        for n in [b >> 4, b & 0x0F] {
+            match n {
+                0xF => padding = true,
+                _ if padding => return false,
+                0..=9 => digits += 1,
+                _ => return false,
+            }
+        }
+    }
+    (1..=19).contains(&digits)
+}
+
+/// True when `bytes` read as Track 2 data ([`Track2::parse`]) and the expiry's month is 1
+/// to 12, without building the value.
+pub(crate) fn is_track2_with_month(bytes: &[u8]) -> bool {
+    if bytes.len() > TRACK2_MAX_BYTES {
+        return false;
+    }
+    let mut nib = nibbles(bytes);
+    let mut pan = 0usize;
+    let mut next = nib.next();
+    while let Some(0..=9) = next {
+        pan += 1;
+        next = nib.next();
+    }
+    if pan == 0 || pan > 19 || next != Some(0xD) {
+        return false;
+    }
+    let mut expiry = [0u8; 4];
+    for e in &mut expiry {
+        match nib.next() {
+            Some(n @ 0..=9) => *e = n,
+            _ => return false,
+        }
+    }
+    for _ in 0..3 {
+        if !matches!(nib.next(), Some(0..=9)) {
+            return false;
+        }
+    }
+    // Discretionary digits, then at most one `F`, which must be the last nibble (it then
+    // pads an odd count, as `parse` requires).
+    let mut padded = false;
+    for n in nib {
+        match n {
+            0..=9 if !padded => {}
+            0xF if !padded => padded = true,
+            _ => return false,
+        }
+    }
+    let [_, _, m1, m2] = expiry;
+    (1..=12).contains(&(m1 * 10 + m2))
+}
+
 /// True for EMV format `ans` (Book 4 Annex B common character set, 0x20–0x7E).
 pub(crate) fn is_ans(b: &[u8]) -> bool {
     b.iter().all(|c| (0x20..=0x7E).contains(c))
@@ -320,6 +380,65 @@ pub(crate) fn is_ans(b: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn value_checks_agree_with_the_parsers() {
+        let month_ok = |v: &[u8]| {
+            Track2::parse(v).is_some_and(|t2| {
+                t2.expiry()
+                    .get(2..)
+                    .and_then(|m| m.parse::<u8>().ok())
+                    .is_some_and(|m| (1..=12).contains(&m))
+            })
+        };
+        let nibble_set = [0u8, 1, 2, 9, 0xA, 0xD, 0xF, 0xF, 0xD, 3];
+        let mut seed = 0x7A6B_5C4D_3E2F_1001u64;
+        for _ in 0..200_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 23) as usize;
+            let mut v: Vec<u8> = Vec::new();
+            let mut r = seed;
+            for k in 0..len {
+                if k % 6 == 0 {
+                    r = r.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(k as u64);
+                }
+                let hi = nibble_set[(r % 10) as usize];
+                let lo = nibble_set[((r >> 4) % 10) as usize];
+                // Mostly digits, so that long valid values occur.
+                let (hi, lo) = if (r >> 8) % 4 == 0 {
+                    (hi, lo)
+                } else {
+                    ((r >> 12) as u8 % 10, (r >> 16) as u8 % 10)
+                };
+                v.push(hi << 4 | lo);
+                r >>= 20;
+            }
+            // A Track 2 shape now and then: digits, D, digits, F.
+            if seed % 3 == 0 && len > 2 {
+                let d = (seed >> 20) as usize % len;
+                v[d] = (v[d] & 0xF0) | 0x0D;
+                if seed % 2 == 0 {
+                    let last = v.len() - 1;
+                    v[last] |= 0x0F;
+                }
+            }
+            assert_eq!(is_cn_pan(&v), Pan::from_cn(&v).is_some(), "{v:02X?}");
+            assert_eq!(is_track2_with_month(&v), month_ok(&v), "{v:02X?}");
+        }
+        for ok in [
+            &[
+                0x12, 0x34, 0x56, 0x78, 0x90, 0x12, 0x34, 0x58, 0xD1, 0x91, 0x22, 0x01,
+            ][..],
+            &[
+                0x41, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0xD2, 0x51, 0x22, 0x01, 0x1F,
+            ],
+        ] {
+            assert!(is_track2_with_month(ok) && month_ok(ok), "{ok:02X?}");
+        }
+        assert!(is_cn_pan(&[0x12, 0x34, 0x5F]) && !is_cn_pan(&[0xF1]));
+    }
     use super::*;
     use alloc::format;
     use alloc::vec::Vec;

@@ -184,7 +184,13 @@ pub fn detect(text: &str) -> Option<FormatKind> {
 
 /// Detects and parses `text` as any non-EMV format. `None` when it is none of them.
 pub fn parse(text: &str) -> Option<Format<'_>> {
-    Some(match detect(text)? {
+    parse_kind(detect(text)?, text)
+}
+
+/// Parses `text` as the format [`detect`] found it to be (`kind`, passed back so that the
+/// text is not looked at twice). `None` when that format's parser refuses it.
+pub fn parse_kind(kind: FormatKind, text: &str) -> Option<Format<'_>> {
+    Some(match kind {
         FormatKind::Upi => Format::Upi(upi::parse(text).ok()?),
         FormatKind::EpcSct => Format::Epc(epc::parse(text).ok()?),
         FormatKind::SwissQrBill => Format::Swiss(swiss::parse(text).ok()?),
@@ -293,6 +299,25 @@ impl<'a, const N: usize> Lines<'a, N> {
             text: self.text.get(start..end).unwrap_or(""),
             start,
         })
+    }
+
+    /// Lines `first` to `first + 6`, a line past the last (or beyond `N`) read as empty.
+    pub fn seven(&self, first: usize) -> [&'a str; 7] {
+        let mut out = [""; 7];
+        // Entries past `len` are zero, so they read as empty without a test of `len`.
+        if let Some(spans) = self.spans.get(first..).and_then(|s| s.first_chunk::<7>()) {
+            for (o, &[start, end]) in out.iter_mut().zip(spans) {
+                *o = self
+                    .text
+                    .get(usize::from(start)..usize::from(end))
+                    .unwrap_or("");
+            }
+        } else {
+            for (k, o) in out.iter_mut().enumerate() {
+                *o = self.get(first + k).map_or("", |l| l.text);
+            }
+        }
+        out
     }
 
     /// Character offset of line `i` in the text (the text's length in characters when there

@@ -266,15 +266,16 @@ impl<'a> SwissBill<'a> {
     }
 
     fn address(&self, start: usize) -> AddressView<'a> {
-        let l = |i: usize| self.line(start + i).unwrap_or("");
+        // The seven lines at once: a line past the last reads as empty, as `line` gives it.
+        let [kind, name, line1, line2, postcode, town, country] = self.lines.seven(start);
         AddressView {
-            kind: self.value(start),
-            name: l(1),
-            line1: l(2),
-            line2: l(3),
-            postcode: l(4),
-            town: l(5),
-            country: l(6),
+            kind: Some(kind).filter(|k| !k.is_empty()),
+            name,
+            line1,
+            line2,
+            postcode,
+            town,
+            country,
         }
     }
 
@@ -362,13 +363,12 @@ impl<'a> SwissBill<'a> {
             }
             return;
         }
-        let base = p1(name);
         let (labels, kind) = match a.kind {
             Some("S") => (ADDRESS_FIELDS_S, Some(AddressKind::Structured)),
             Some("K") => (ADDRESS_FIELDS_K, Some(AddressKind::Combined)),
             _ => (ADDRESS_FIELDS_S, None),
         };
-        let at = |i: usize| base.child(Seg::Name(labels.get(i).copied().unwrap_or("address")));
+        let at = |i: usize| p1(name).child(Seg::Name(labels.get(i).copied().unwrap_or("address")));
         let Some(kind) = kind else {
             report.push(
                 Code::SwissAddress,
@@ -427,8 +427,18 @@ impl<'a> SwissBill<'a> {
             AddressKind::Structured => (70, 16),
             AddressKind::Combined => (70, 70),
         };
-        for (i, max) in [(1, 70), (2, l1), (3, l2), (4, 16), (5, 35)] {
-            self.too_long(report, || at(i), start + i, max);
+        // The lines read above are those `too_long` would read (a missing one is empty, and
+        // an empty line is never too long).
+        for (i, v, max) in [
+            (1, a.name, 70),
+            (2, a.line1, l1),
+            (3, a.line2, l2),
+            (4, a.postcode, 16),
+            (5, a.town, 35),
+        ] {
+            if v.len() > max {
+                self.too_long(report, || at(i), start + i, max);
+            }
         }
     }
 
@@ -605,9 +615,15 @@ impl<'a> SwissBill<'a> {
         self.too_long(report, || p1("message"), MESSAGE, 140);
         if let Some(b) = self.bill_info {
             self.too_long(report, || p1("bill-info"), b, 140);
-            let total = self.message().map_or(0, |m| m.chars().count())
-                + self.bill_information().map_or(0, |m| m.chars().count());
-            if total > 140 && self.message().is_some_and(|m| m.chars().count() <= 140) {
+            // Characters are never more than bytes: two short lines need no counting.
+            let (m, bi) = (self.message(), self.bill_information());
+            let bytes = m.map_or(0, str::len) + bi.map_or(0, str::len);
+            let total = if bytes > 140 {
+                m.map_or(0, |m| m.chars().count()) + bi.map_or(0, |m| m.chars().count())
+            } else {
+                bytes
+            };
+            if total > 140 && m.is_some_and(|m| m.chars().count() <= 140) {
                 report.push(
                     Code::SwissLength,
                     Class::Deviation,

@@ -109,8 +109,12 @@ fn unwrap_at(text: &str, n: usize) -> Option<Wrapped<'_>> {
             continue;
         }
         // Whichever reading `decode` picks starts the same way: the prefixes hold no `+` nor
-        // space, and the readings differ only where a literal `+` is.
-        if known.is_none() && !starts_emv_raw(v) {
+        // space, and the readings differ only where a literal `+` is. A value whose first
+        // byte is no `%` decodes to a text that starts with that byte, which must then be
+        // the `0` or `h` every EMV prefix starts with.
+        if known.is_none()
+            && (!matches!(v.as_bytes().first(), Some(b'0' | b'h' | b'%')) || !starts_emv_raw(v))
+        {
             continue;
         }
         let (inner, decoded) = decode(v);
