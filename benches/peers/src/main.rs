@@ -15,17 +15,16 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
 use crc::{Crc, NoTable, Table, CRC_16_IBM_3740};
-
-const THAI_BILL: &str = "00020101021230640016A00000067701011201150999999999999900207CUST0010310INV202400152045812530376454071500.005802TH5912SOMCHAI SHOP6007BANGKOK62060702T163046631";
-const ANNEX: &str = "00020101021229300012D156000000000510A93FO3230Q31280012D15600000001030812345678520441115802CN5914BEST TRANSPORT6007BEIJING64200002ZH0104最佳运输0202北京540523.7253031565502016233030412340603***0708A60086670902ME91320016A0112233449988770708123456786304A13A";
-/// pix-utils' static Pix test vector (147 bytes).
-const PIX: &str = "00020126510014br.gov.bcb.pix0115thalesog@me.com0210Pedido 123520400005303986540510.005802BR5914THALES OGLIARI6015SAO MIGUEL DO O62070503***63040DC6";
+use qrpay_peer_bench::{ascii_twin, corpus, qrpay_parse_strict, ANNEX, PIX, THAI_BILL};
 
 /// Timed calls, measured together: each round runs one batch of every entry in turn, and
 /// each keeps its best batch. On a shared machine this gives every entry the same chances at
 /// the quiet moments, so ratios between entries hold even when absolute times drift.
+/// A timed call: its name, the call, calls per batch and the best nanoseconds per call.
+type Entry<'a> = (String, Box<dyn FnMut() -> bool + 'a>, u64, f64);
+
 struct Suite<'a> {
-    entries: Vec<(String, Box<dyn FnMut() -> bool + 'a>, u64, f64)>,
+    entries: Vec<Entry<'a>>,
 }
 
 impl<'a> Suite<'a> {
@@ -90,18 +89,6 @@ fn rate(ns: f64) -> String {
 
 fn line(name: &str, ns: f64) {
     println!("  {name:<52} {ns:>9.1} ns   {:>11}", rate(ns));
-}
-
-/// qrpay: `mpm::parse` + `mpm::validate` in strict mode (CRC included).
-fn qrpay_parse_strict(p: &str) -> bool {
-    match qrpay::mpm::parse(black_box(p)) {
-        Ok(m) => {
-            let mut r = qrpay::Report::new(qrpay::Mode::Strict);
-            qrpay::mpm::validate(&m, &mut r);
-            r.is_empty()
-        }
-        Err(_) => false,
-    }
 }
 
 /// qrpay: the whole `decode` in strict mode (kind, parse, EMV rules, scheme rules, CRC).
@@ -208,14 +195,6 @@ fn crc_clmul(bytes: &[u8]) -> u16 {
     crc_fast::checksum(crc_fast::CrcAlgorithm::Crc16Ibm3740, bytes) as u16
 }
 
-fn corpus() -> Vec<String> {
-    include_str!("../../../spec/corpus/payloads.jsonl")
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter_map(|v| v["payload"].as_str().map(str::to_owned))
-        .collect()
-}
-
 fn main() {
     // Every implementation must agree on what it is timed on.
     for p in [THAI_BILL, ANNEX, PIX] {
@@ -250,7 +229,7 @@ fn main() {
         .collect();
     assert!(crc_data
         .iter()
-        .all(|(l, d)| l.ends_with("unaligned") == (d.as_ptr() as usize % 16 != 0)));
+        .all(|(l, d)| l.ends_with("unaligned") != (d.as_ptr() as usize).is_multiple_of(16)));
     for (_, d) in &crc_data {
         let expect = CRC_NOTABLE.checksum(d);
         assert_eq!(qrpay::crc::crc16(d), expect);
@@ -442,16 +421,6 @@ fn main() {
     for (name, r, target) in &ratios {
         println!("  {name:<66} {r:>7.2}   {target}");
     }
-}
-
-/// The Annex example with its Chinese names replaced by ASCII of the same character counts
-/// and the CRC recomputed.
-fn ascii_twin() -> String {
-    let body = ANNEX[..ANNEX.len() - 4]
-        .replace("最佳运输", "ZJYS")
-        .replace("北京", "BJ");
-    let crc = qrpay::crc::crc16(body.as_bytes());
-    format!("{body}{crc:04X}")
 }
 
 fn outcome(r: Option<bool>) -> &'static str {
