@@ -405,7 +405,7 @@ fn decode_cpm(text: &str, mode: Mode) -> Decoded<'_> {
 
 fn decode_mpm(text: &str, mut report: Report) -> Decoded<'_> {
     let check = crc::check(text);
-    // The view (about 250 bytes) is indexed where the result keeps it: parsing it elsewhere
+    // The view (256 bytes) is indexed where the result keeps it: parsing it elsewhere
     // and moving it in costs a copy or two.
     let mut view = View::Mpm(Mpm::blank(text));
     let mut verdict = Verdict::Broken;

@@ -72,7 +72,8 @@ impl SecretKey {
     }
 }
 
-fn hex_value(c: Option<u8>) -> Option<u8> {
+/// The value of a hex digit, either case.
+pub(crate) fn hex_value(c: Option<u8>) -> Option<u8> {
     match c? {
         c @ b'0'..=b'9' => Some(c - b'0'),
         c @ b'a'..=b'f' => Some(c - b'a' + 10),

@@ -22,6 +22,8 @@ use alloc::vec::Vec;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
+use crate::otp::hex_value;
+
 use super::{byte_pos, char_offset, decimal, is_nonzero, starts_with_ci, NotFormat, Payment};
 use crate::fields::Field;
 use crate::report::{Class, Code, Detail, Issue, Path, Report, Seg};
@@ -223,7 +225,10 @@ fn decode(s: &str) -> (Cow<'_, str>, bool) {
     let mut i = 0;
     while let Some(&c) = b.get(i) {
         if c == b'%' {
-            if let (Some(hi), Some(lo)) = (hex_value(b.get(i + 1)), hex_value(b.get(i + 2))) {
+            if let (Some(hi), Some(lo)) = (
+                hex_value(b.get(i + 1).copied()),
+                hex_value(b.get(i + 2).copied()),
+            ) {
                 out.push(hi << 4 | lo);
                 i += 3;
                 continue;
@@ -240,16 +245,6 @@ fn decode(s: &str) -> (Cow<'_, str>, bool) {
         }
     };
     (Cow::Owned(decoded), bad)
-}
-
-/// The value of a hex digit.
-fn hex_value(c: Option<&u8>) -> Option<u8> {
-    match *c? {
-        c @ b'0'..=b'9' => Some(c - b'0'),
-        c @ b'a'..=b'f' => Some(c - b'a' + 10),
-        c @ b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
 }
 
 /// The decoding `decode` replaced, kept to test it against.

@@ -72,7 +72,7 @@ pub struct Mpm<'a> {
 /// [`validate`] checks the rules and [`crate::decode()`] does both with the CRC.
 #[inline]
 pub fn parse(text: &str) -> Result<Mpm<'_>, ParseError> {
-    // Built in the caller's frame and filled in place: returning a 240-byte view from a
+    // Built in the caller's frame and filled in place: returning a 256-byte view from a
     // function that builds it costs a copy.
     let mut m = Mpm::blank(text);
     m.index()?;
@@ -107,9 +107,9 @@ impl<'a> Mpm<'a> {
         }
         let (ascii_until, ans) = classify(text.as_bytes());
         self.ascii_until = ascii_until as u16;
-        // Text in the common character set whose root walks (nearly every real payload) is
-        // read straight from the bytes, checking the rules on the way; other ASCII text too,
-        // without the checks; anything else, errors included, goes through the general walker.
+        // A root that walks (nearly every real payload) is read straight from the bytes,
+        // checking the rules on the way (text in the common character set by the shortest
+        // path); anything else, errors included, goes through the general walker.
         let indexed = if ans {
             self.index_ans()
         } else {
@@ -1091,6 +1091,7 @@ impl<'a> Mpm<'a> {
         let start = usize::from(start);
         let b = self.text.as_bytes();
         let n = want.len();
+        debug_assert!(n <= 99, "a value has at most 99 characters");
         // No object starts at byte 0 (`start` 0 means absent): the header is in front.
         start >= 4
             && b.get(start - 2..start) == Some(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8])

@@ -15,8 +15,7 @@ pub fn fonepay_merchant_id<'a>(m: &Mpm<'a>) -> Option<&'a str> {
 
 /// True for a NepalPay code: country NP with a primitive 15 or 16.
 pub fn is_nepalpay(m: &Mpm<'_>) -> bool {
-    // Without 15 or 16 present, neither value can be found.
-    m.any_in(15, 16) && super::country_is(m, *b"NP") && (m.get(15).is_some() || m.get(16).is_some())
+    m.any_in(15, 16) && super::country_is(m, *b"NP")
 }
 
 /// Checks the Nepal profiles: currency 524, country NP.

@@ -17,12 +17,12 @@ use std::time::{Duration, Instant};
 use crc::{Crc, NoTable, Table, CRC_16_IBM_3740};
 use qrpay_peer_bench::{ascii_twin, corpus, qrpay_parse_strict, ANNEX, PIX, THAI_BILL};
 
-/// Timed calls, measured together: each round runs one batch of every entry in turn, and
-/// each keeps its best batch. On a shared machine this gives every entry the same chances at
-/// the quiet moments, so ratios between entries hold even when absolute times drift.
 /// A timed call: its name, the call, calls per batch and the best nanoseconds per call.
 type Entry<'a> = (String, Box<dyn FnMut() -> bool + 'a>, u64, f64);
 
+/// Timed calls, measured together: each round runs one batch of every entry in turn, and
+/// each keeps its best batch. On a shared machine this gives every entry the same chances at
+/// the quiet moments, so ratios between entries hold even when absolute times drift.
 struct Suite<'a> {
     entries: Vec<Entry<'a>>,
 }

@@ -44,7 +44,8 @@ fn main() {
     let passes: usize = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
-        .unwrap_or(200);
+        .unwrap_or(200)
+        .max(1);
     let twin = ascii_twin();
     let (thai, annex) = (THAI_BILL.to_owned(), ANNEX.to_owned());
     let cases: [Case; 9] = [
