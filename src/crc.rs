@@ -4,13 +4,13 @@
 //! `"123456789"` is `0x29B1`. It runs over the UTF-8 bytes of the payload up to and including
 //! the `6304` header of the CRC object. The table-driven implementation is the `crc` crate's
 //! slice-by-16 table (`CRC_16_IBM_3740` is the catalogue name of the same algorithm). With the
-//! `simd-crc` feature (on by default; it needs `std`), long inputs go to the `crc-fast` crate,
-//! which folds 16 or more bytes at a time with carry-less multiplication (PCLMULQDQ/VPCLMULQDQ
-//! on x86-64, PMULL on aarch64, chosen at run time): from [`SIMD_FROM`] bytes when the input
-//! starts on a 16-byte boundary (as heap strings do), from [`SIMD_FROM_UNALIGNED`] otherwise.
-//! Measured here (PERFORMANCE.md): at 256 bytes crc-fast takes 24 ns aligned but 97 ns
-//! unaligned, the table 60 ns either way; at 4096 bytes 105 / 180 ns against 890 ns. Below
-//! 256 bytes its speed swings with the length and is often below the table's.
+//! `simd-crc` feature (on by default; it needs `std`), inputs of 144 bytes or more go to the
+//! `crc-fast` crate, which folds 16 or more bytes at a time with carry-less multiplication
+//! (PCLMULQDQ/VPCLMULQDQ on x86-64, PMULL on aarch64, chosen at run time). crc-fast is fastest
+//! on a block of a multiple of 128 bytes that starts on a 16-byte boundary; other input below
+//! 512 bytes is copied to the end of such a zeroed block first (see `padded`). Measured here
+//! (PERFORMANCE.md): the 153 bytes of a Thai bill take 41 ns that way, 47 by the table; an
+//! unaligned 248 bytes 42 ns, 62 by the table; 256 aligned bytes 24 ns, 56 by the table.
 //!
 //! ```
 //! assert_eq!(qrpay::crc::crc16(b"123456789"), 0x29B1);
@@ -41,11 +41,8 @@ pub const SIMD_FROM_UNALIGNED: usize = 1024;
 #[inline]
 pub fn crc16(bytes: &[u8]) -> u16 {
     #[cfg(feature = "simd-crc")]
-    if bytes.len() >= SIMD_FROM_UNALIGNED
-        || (bytes.len() >= SIMD_FROM && (bytes.as_ptr() as usize) % 16 == 0)
-    {
-        // A 16-bit CRC: the upper bits of the u64 are zero.
-        return crc_fast::checksum(crc_fast::CrcAlgorithm::Crc16Ibm3740, bytes) as u16;
+    if bytes.len() >= PAD_FROM {
+        return simd(bytes);
     }
     // Seven trailing bytes or fewer cost less than the extra block.
     if bytes.len() % 16 < 8 {
@@ -53,6 +50,89 @@ pub fn crc16(bytes: &[u8]) -> u16 {
     }
     with_lead(bytes)
 }
+
+/// From this many bytes to 511, input that [`crc16`] does not hand to carry-less multiplication
+/// as it is goes there padded (feature `simd-crc`).
+#[cfg(feature = "simd-crc")]
+const PAD_FROM: usize = 144;
+
+/// [`crc16`] of [`PAD_FROM`] bytes or more: carry-less multiplication of the input as it is
+/// when it starts on a 16-byte boundary and crc-fast folds it in few passes (256 bytes or more,
+/// at most 32 of them after the last 128-byte block, or 512 bytes or more), or when it is long;
+/// otherwise padded below 512 bytes; the table from 512 to 1023 unaligned bytes.
+#[cfg(feature = "simd-crc")]
+#[inline(never)]
+fn simd(bytes: &[u8]) -> u16 {
+    let len = bytes.len();
+    let aligned = (bytes.as_ptr() as usize) % 16 == 0;
+    if len >= SIMD_FROM_UNALIGNED
+        || (aligned && len >= SIMD_FROM && (len >= 512 || len % 128 <= 32))
+    {
+        // A 16-bit CRC: the upper bits of the u64 are zero.
+        crc_fast::checksum(crc_fast::CrcAlgorithm::Crc16Ibm3740, bytes) as u16
+    } else if len < 512 {
+        padded(bytes)
+    } else {
+        ALGO.checksum(bytes)
+    }
+}
+
+/// `N` bytes on a 16-byte boundary.
+#[cfg(feature = "simd-crc")]
+#[repr(align(16))]
+struct Aligned<const N: usize>([u8; N]);
+
+/// [`crc16`] by carry-less multiplication of `bytes` (at most 511) laid at the end of a block of
+/// 256 or 512 zero bytes on a 16-byte boundary: crc-fast folds such a block in one pass, while
+/// it reads other input in three (an unaligned head, the aligned blocks, the tail), each ended
+/// by a reduction. Zero bytes leave a zero register as it is, so CRC-16/XMODEM (this CRC
+/// started from 0) of the block equals XMODEM of `bytes`; and as the CRC is linear in the start
+/// value and the data, CCITT-FALSE of `bytes` is that XOR CCITT-FALSE of as many zero bytes
+/// ([`ZEROS`]).
+#[cfg(feature = "simd-crc")]
+fn padded(bytes: &[u8]) -> u16 {
+    if bytes.len() <= 256 {
+        padded_in(&mut Aligned([0; 256]).0, bytes)
+    } else {
+        padded_in(&mut Aligned([0; 512]).0, bytes)
+    }
+}
+
+/// [`padded`] in `block` (zeroed, on a 16-byte boundary, at least as long as `bytes`).
+#[cfg(feature = "simd-crc")]
+#[inline(always)]
+fn padded_in(block: &mut [u8], bytes: &[u8]) -> u16 {
+    let lead = block.len().saturating_sub(bytes.len());
+    let Some(tail) = block.get_mut(lead..) else {
+        return ALGO.checksum(bytes);
+    };
+    tail.copy_from_slice(bytes);
+    let xmodem = crc_fast::checksum(crc_fast::CrcAlgorithm::Crc16Xmodem, block) as u16;
+    xmodem ^ ZEROS.get(bytes.len()).copied().unwrap_or(0)
+}
+
+/// `ZEROS[n]`: CRC-16/CCITT-FALSE of `n` zero bytes (the shift register run forwards).
+#[cfg(feature = "simd-crc")]
+#[allow(clippy::indexing_slicing)]
+const ZEROS: [u16; 512] = {
+    let mut zeros = [INIT; 512];
+    let mut n = 1;
+    while n < 512 {
+        let mut s = zeros[n - 1];
+        let mut bit = 0;
+        while bit < 8 {
+            s = if s & 0x8000 != 0 {
+                (s << 1) ^ 0x1021
+            } else {
+                s << 1
+            };
+            bit += 1;
+        }
+        zeros[n] = s;
+        n += 1;
+    }
+    zeros
+};
 
 /// [`crc16`] of input with 8 to 15 bytes after its last whole block, read after a lead of
 /// zero bytes that completes that block.
