@@ -245,9 +245,11 @@ pub(crate) fn split_ascii(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
     if (d | d.wrapping_add(0x7676_7676)) & 0x8080_8080 != 0 {
         return None;
     }
-    let [h0, h1, h2, h3] = d.to_le_bytes();
-    let (value, rest) = tail.split_at_checked(usize::from(h2 * 10 + h3))?;
-    Some((h0 * 10 + h1, value, rest))
+    // Digits d0..d3 in bytes 0..3: byte k of `10·d + (d >> 8)` is 10·d[k] + d[k+1], at most
+    // 99, so no byte carries into the next: byte 0 is the ID, byte 2 the length.
+    let t = d.wrapping_mul(10).wrapping_add(d >> 8);
+    let (value, rest) = tail.split_at_checked(usize::from((t >> 16) as u8))?;
+    Some((t as u8, value, rest))
 }
 
 impl<'a> Iterator for Walker<'a> {
