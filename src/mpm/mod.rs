@@ -301,7 +301,7 @@ impl Mpm<'_> {
     /// to be reset) when it does not walk.
     fn index_ans(&mut self) -> bool {
         let b = self.text.as_bytes();
-        let mut pos = 0;
+        let base = b.as_ptr() as usize;
         let mut irregular = false;
         let mut present = [0u64; 2];
         let mut rules = validate::Clean::new();
@@ -310,21 +310,23 @@ impl Mpm<'_> {
             let Some((id, value, next)) = crate::tlv::split_ascii(rest) else {
                 return false;
             };
-            let Some(slot) = self.starts.get_mut(usize::from(id)) else {
+            let (Some(slot), Some(half)) = (
+                self.starts.get_mut(usize::from(id)),
+                present.get_mut(usize::from(id >> 6)),
+            ) else {
                 return false;
             };
-            if *slot == 0 {
-                *slot = (pos + 4) as u16;
-            } else {
-                irregular = true;
-            }
-            irregular |= value.is_empty();
-            if let Some(half) = present.get_mut(usize::from(id >> 6)) {
-                *half |= 1 << (id & 63);
-            }
+            // A duplicate or a zero length: the general walker indexes the payload again
+            // (below), keeping each ID's first occurrence; until then the last one is kept.
+            let bit = 1 << (id & 63);
+            irregular |= (*half & bit != 0) | value.is_empty();
+            *half |= bit;
+            *slot = (value.as_ptr() as usize - base) as u16;
             rules.object(id, value);
-            pos += 4 + value.len();
             rest = next;
+        }
+        if irregular {
+            return false;
         }
         // 00 not first, or something after the (first) 63: a 63 that is not last ends
         // before the text does. (A second 63 is a duplicate, irregular already.)
