@@ -226,8 +226,8 @@ impl Mpm<'_> {
     /// false (with `self` to be reset) when it does not walk.
     fn index_fast(&mut self) -> bool {
         let b = self.text.as_bytes();
+        let base = b.as_ptr() as usize;
         let ascii_until = usize::from(self.ascii_until);
-        let mut pos = 0;
         let mut after_crc = false;
         let mut irregular = false;
         // Bytes minus characters so far: UTF-8 continuation bytes seen.
@@ -235,49 +235,55 @@ impl Mpm<'_> {
         // Two 64-bit halves: cheaper to set a bit in than a u128.
         let mut present = [0u64; 2];
         let mut rules = validate::Clean::new();
-        while let Some(rest) = b.get(pos..).filter(|r| !r.is_empty()) {
-            let Some((id, len)) = crate::tlv::ascii_header(rest) else {
+        let mut rest = b;
+        while !rest.is_empty() {
+            // The value's first `len` bytes (a value of `len` characters has at least as many).
+            let Some((id, first, next)) = crate::tlv::split_ascii(rest) else {
                 return false;
             };
-            let Some(slot) = self.starts.get_mut(usize::from(id)) else {
+            let (Some(slot), Some(half)) = (
+                self.starts.get_mut(usize::from(id)),
+                present.get_mut(usize::from(id >> 6)),
+            ) else {
                 return false;
             };
-            let start = pos + 4;
-            let end = match rest.get(4..4 + len) {
-                // Its first `len` bytes all in 0x20–0x7E: those bytes are the value.
-                Some(v) if validate::is_ans_bytes(v) => {
-                    rules.object(id, v);
+            let (start, len) = (first.as_ptr() as usize - base, first.len());
+            rest = if validate::is_ans_bytes(first) {
+                // All in 0x20–0x7E: those bytes are the value.
+                rules.object(id, first);
+                next
+            } else {
+                // A value whose first `len` bytes are ASCII is those bytes; one that is not
+                // ASCII holds more bytes than characters.
+                let end = if start + len <= ascii_until || first.is_ascii() {
+                    rules.text_object(id, self.text.get(start..start + len).unwrap_or_default());
                     start + len
-                }
-                _ => {
-                    // A value whose first `len` bytes are ASCII is those bytes; one that is
-                    // not ASCII holds more bytes than characters.
-                    let end = if start + len <= ascii_until
-                        || rest.get(4..4 + len).is_some_and(|v| v.is_ascii())
-                    {
-                        start + len
-                    } else {
-                        let Some(end) = advance_slow(self.text, start, len) else {
-                            return false;
-                        };
-                        extra += end - start - len;
-                        end
+                } else if let Some((end, clean)) = (id == 64)
+                    .then(|| validate::language_text(self.text, start, len))
+                    .flatten()
+                {
+                    rules.language(clean);
+                    end
+                } else {
+                    let Some(end) = advance_slow(self.text, start, len) else {
+                        return false;
                     };
                     rules.text_object(id, self.text.get(start..end).unwrap_or_default());
                     end
-                }
+                };
+                extra += end - start - len;
+                b.get(end..).unwrap_or_default()
             };
-            if *slot == 0 {
-                *slot = start as u16;
-            } else {
-                irregular = true;
+            // A duplicate or a zero length: the general walker indexes the payload (below),
+            // keeping each ID's first occurrence.
+            let bit = 1 << (id & 63);
+            if (*half & bit != 0) | (len == 0) {
+                return false;
             }
-            irregular |= (len == 0) | after_crc;
+            *half |= bit;
+            *slot = start as u16;
+            irregular |= after_crc;
             after_crc = id == 63;
-            if let Some(half) = present.get_mut(usize::from(id >> 6)) {
-                *half |= 1 << (id & 63);
-            }
-            pos = end;
         }
         // 00 present but not at offset 0.
         irregular |= self.starts[0] > 4;

@@ -181,13 +181,22 @@ impl<'a> Clean<'a> {
     }
 
     /// [`Clean::object`] for a payload that is not all in 0x20–0x7E: a value outside the
-    /// common set is clean only in the alternate-language fields (64/01, 64/02).
+    /// common set is clean only in the alternate-language fields (64/01, 64/02), which the
+    /// caller reads with [`language_text`].
     #[inline]
     pub(super) fn text_object(&mut self, id: u8, v: &'a str) {
         if is_ans(v) {
             self.object(id, v.as_bytes());
-        } else if id != 64 || !clean_language_text(v) {
+        } else {
             self.flag(id);
+        }
+    }
+
+    /// The language template (64) of a payload that is not all in 0x20–0x7E, found clean or
+    /// not by [`language_text`].
+    pub(super) fn language(&mut self, clean: bool) {
+        if !clean {
+            self.flag(64);
         }
     }
 
@@ -299,40 +308,43 @@ fn clean_language(v: &[u8]) -> bool {
     }) && has == [true, true]
 }
 
-/// [`clean_language`] for a value that is not all in 0x20–0x7E: lengths count characters,
-/// and only 01 and 02 may hold characters outside the common set.
-fn clean_language_text(v: &str) -> bool {
-    let b = v.as_bytes();
+/// [`clean_language`] for a payload that is not all in 0x20–0x7E, read in place: the
+/// template's sub-objects from byte `start` of `text` for `chars` characters (lengths count
+/// characters, and only 01 and 02 may hold characters outside the common set). The byte where
+/// the template ends and whether it has nothing to report; `None` when its sub-objects do not
+/// walk to exactly `chars` characters (the template is then to be reported). Reading the
+/// template once gives both its end and its rules: the root walk need not step over its
+/// characters first.
+pub(super) fn language_text(text: &str, start: usize, chars: usize) -> Option<(usize, bool)> {
+    let b = text.as_bytes();
     // Bit `id` set: sub-object 00, 01 or 02 seen (no other may appear).
     let mut seen = 0u8;
-    let mut pos = 0;
-    while let Some(rest) = b.get(pos..).filter(|r| !r.is_empty()) {
-        let Some((id, len)) = ascii_header(rest) else {
-            return false;
-        };
+    let mut clean = true;
+    let (mut pos, mut left) = (start, chars);
+    while left != 0 {
+        let (id, len) = ascii_header(b.get(pos..)?)?;
+        left = left.checked_sub(4 + len)?;
         // The header is ASCII, so its end is a character boundary.
-        let start = pos + 4;
-        let Some(end) = super::advance_slow(v, start, len) else {
-            return false;
+        let value = pos + 4;
+        let end = match b.get(value..value + len) {
+            Some(v) if v.is_ascii() => value + len,
+            _ => super::advance_slow(text, value, len)?,
         };
         let bit = 1u8 << id.min(7);
-        let ok = seen & bit == 0
+        clean &= seen & bit == 0
             && len != 0
             && match id {
                 0 => {
-                    matches!(b.get(start..end), Some([a, b]) if a.is_ascii_alphabetic() && b.is_ascii_alphabetic())
+                    matches!(b.get(value..end), Some([a, b]) if a.is_ascii_alphabetic() && b.is_ascii_alphabetic())
                 }
                 1 => len <= 25,
                 2 => len <= 15,
                 _ => false,
             };
-        if !ok {
-            return false;
-        }
         seen |= bit;
         pos = end;
     }
-    seen & 3 == 3
+    Some((pos, clean && seen & 3 == 3))
 }
 
 /// 00 first, 63 last, no duplicates, no zero lengths: a walk of the root in payload order,
@@ -1334,6 +1346,57 @@ mod tests {
             fast >= 30,
             "{fast} of {checked} templates decided by the fast check"
         );
+    }
+
+    #[test]
+    fn language_template_read_in_place() {
+        // Each template sits inside a payload that goes on after it, so a sub-object that
+        // overruns the template would find characters to read.
+        let cases = [
+            ("0002ZH0104最佳运输0202北京", Some(true)),
+            ("0002ZH0104最佳运输", Some(true)),
+            ("0104最佳运输0002ZH", Some(true)),
+            ("0002Z10104最佳运输", Some(false)),
+            ("0104最佳运输", Some(false)),
+            ("0002ZH0104最佳运输0304北京北京", Some(false)),
+            ("0002ZH0104最佳运输0104最佳运输", Some(false)),
+            // 01 declares two characters of four; the rest is no header.
+            ("0002ZH0102最佳运输", None),
+            // 01 declares more characters than the template holds.
+            ("0002ZH0110最佳运输", None),
+            ("0002ZH01", None),
+        ];
+        for (lang, want) in cases {
+            let chars = lang.chars().count();
+            let text = alloc::format!("64{chars:02}{lang}5303764");
+            let got = super::language_text(&text, 4, chars);
+            assert_eq!(got.map(|(_, clean)| clean), want, "{lang}");
+            if let Some((end, _)) = got {
+                assert_eq!(end, 4 + lang.len(), "{lang}");
+            }
+            // In a whole payload: a template found clean is not flagged, any other is, and
+            // either way validation reports what the general checks report.
+            let root: Vec<(u8, String)> = [
+                (0, "01"),
+                (1, "11"),
+                (29, "0012A00000067701"),
+                (52, "5812"),
+                (53, "764"),
+                (58, "TH"),
+                (59, "SHOP"),
+                (60, "BANGKOK"),
+                (64, lang),
+            ]
+            .iter()
+            .map(|(id, v)| (*id, String::from(*v)))
+            .collect();
+            let body = alloc::format!("{}6304", tlv(&root));
+            let p = alloc::format!("{body}{:04X}", crate::crc::crc16(body.as_bytes()));
+            let m = parse(&p).unwrap();
+            assert_ne!(m.fast(), super::Fast::General, "{p}");
+            assert_eq!(m.dirty() & 1 << 64 == 0, want == Some(true), "{p}");
+            assert_eq!(issues(&m), general(&m), "{p}");
+        }
     }
 
     #[test]
