@@ -111,28 +111,34 @@ fn padded_in(block: &mut [u8], bytes: &[u8]) -> u16 {
     xmodem ^ ZEROS.get(bytes.len()).copied().unwrap_or(0)
 }
 
-/// `ZEROS[n]`: CRC-16/CCITT-FALSE of `n` zero bytes (the shift register run forwards).
+/// `ZEROS[n]`: CRC-16/CCITT-FALSE of `n` zero bytes.
 #[cfg(feature = "simd-crc")]
 #[allow(clippy::indexing_slicing)]
 const ZEROS: [u16; 512] = {
     let mut zeros = [INIT; 512];
     let mut n = 1;
     while n < 512 {
-        let mut s = zeros[n - 1];
-        let mut bit = 0;
-        while bit < 8 {
-            s = if s & 0x8000 != 0 {
-                (s << 1) ^ 0x1021
-            } else {
-                s << 1
-            };
-            bit += 1;
-        }
-        zeros[n] = s;
+        zeros[n] = after_zero_byte(zeros[n - 1]);
         n += 1;
     }
     zeros
 };
+
+/// The register value after one zero byte from `before`: eight steps of the shift register.
+#[cfg(feature = "simd-crc")]
+const fn after_zero_byte(before: u16) -> u16 {
+    let mut s = before;
+    let mut bit = 0;
+    while bit < 8 {
+        s = if s & 0x8000 != 0 {
+            (s << 1) ^ 0x1021
+        } else {
+            s << 1
+        };
+        bit += 1;
+    }
+    s
+}
 
 /// [`crc16`] of input with 8 to 15 bytes after its last whole block, read after a lead of
 /// zero bytes that completes that block.

@@ -1279,6 +1279,27 @@ mod tests {
             .collect()
     }
 
+    /// A Thai payload (mandatory objects, a GUID template) with language template `lang`
+    /// and its CRC.
+    fn with_language(lang: &str) -> String {
+        let root: Vec<(u8, String)> = [
+            (0, "01"),
+            (1, "11"),
+            (29, "0012A00000067701"),
+            (52, "5812"),
+            (53, "764"),
+            (58, "TH"),
+            (59, "SHOP"),
+            (60, "BANGKOK"),
+            (64, lang),
+        ]
+        .iter()
+        .map(|(id, v)| (*id, String::from(*v)))
+        .collect();
+        let body = alloc::format!("{}6304", tlv(&root));
+        alloc::format!("{body}{:04X}", crate::crc::crc16(body.as_bytes()))
+    }
+
     #[test]
     fn fast_path_agrees_on_language_templates() {
         let mut fast = 0;
@@ -1315,22 +1336,7 @@ mod tests {
                     if lang.chars().count() > 99 {
                         continue;
                     }
-                    let root: Vec<(u8, String)> = [
-                        (0, "01"),
-                        (1, "11"),
-                        (29, "0012A00000067701"),
-                        (52, "5812"),
-                        (53, "764"),
-                        (58, "TH"),
-                        (59, "SHOP"),
-                        (60, "BANGKOK"),
-                    ]
-                    .iter()
-                    .map(|(id, v)| (*id, String::from(*v)))
-                    .chain([(64, lang)])
-                    .collect();
-                    let body = alloc::format!("{}6304", tlv(&root));
-                    let p = alloc::format!("{body}{:04X}", crate::crc::crc16(body.as_bytes()));
+                    let p = with_language(&lang);
                     let m = parse(&p).unwrap();
                     assert_eq!(issues(&m), general(&m), "{p}");
                     checked += 1;
@@ -1376,22 +1382,7 @@ mod tests {
             }
             // In a whole payload: a template found clean is not flagged, any other is, and
             // either way validation reports what the general checks report.
-            let root: Vec<(u8, String)> = [
-                (0, "01"),
-                (1, "11"),
-                (29, "0012A00000067701"),
-                (52, "5812"),
-                (53, "764"),
-                (58, "TH"),
-                (59, "SHOP"),
-                (60, "BANGKOK"),
-                (64, lang),
-            ]
-            .iter()
-            .map(|(id, v)| (*id, String::from(*v)))
-            .collect();
-            let body = alloc::format!("{}6304", tlv(&root));
-            let p = alloc::format!("{body}{:04X}", crate::crc::crc16(body.as_bytes()));
+            let p = with_language(lang);
             let m = parse(&p).unwrap();
             assert_ne!(m.fast(), super::Fast::General, "{p}");
             assert_eq!(m.dirty() & 1 << 64 == 0, want == Some(true), "{p}");
