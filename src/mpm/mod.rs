@@ -562,25 +562,6 @@ impl<'a> Template<'a> {
         self.iter().map_while(Result::ok).find(|e| e.id == id)
     }
 
-    /// The first sub-object with each ID of `ids` (distinct), in one walk: the same as
-    /// calling [`Template::get`] for each, without walking again for each.
-    pub(crate) fn get_each<const N: usize>(&self, ids: [u8; N]) -> [Option<&'a str>; N] {
-        let mut out = [None; N];
-        let mut missing = N;
-        for e in self.iter().map_while(Result::ok) {
-            for (slot, &id) in out.iter_mut().zip(&ids) {
-                if id == e.id && slot.is_none() {
-                    *slot = Some(e.value);
-                    missing -= 1;
-                }
-            }
-            if missing == 0 {
-                break;
-            }
-        }
-        out
-    }
-
     /// The globally unique identifier (sub-ID 00), wherever it stands in the template.
     #[inline]
     pub fn guid(&self) -> Option<&'a str> {
@@ -1502,21 +1483,6 @@ mod tests {
             }
         }
         assert!(checked > 2_000, "{checked}");
-    }
-
-    #[test]
-    fn get_each_is_get_for_each() {
-        for v in [
-            "0014br.gov.bcb.pix0115a@b.com0210Pedido 1230201X",
-            "0103ABC0015com.paycashless2503u/v",
-            "0014br.gov.bcb.pix01",
-            "",
-            "9999",
-        ] {
-            let t = Template::new(v, 4);
-            let ids = [0, 1, 2, 3, 25];
-            assert_eq!(t.get_each(ids), ids.map(|id| t.get(id)), "{v}");
-        }
     }
 
     #[test]

@@ -541,7 +541,7 @@ pub fn identify(m: &Mpm<'_>) -> SchemeSet {
 /// first structural error: what `Walker::new(value).map_while(Result::ok)` yields, read
 /// straight from the bytes when the value is ASCII (where the walker's step is exactly
 /// `tlv::split_ascii`).
-#[inline]
+#[inline(always)]
 pub(crate) fn for_each_object<'a>(value: &'a str, mut f: impl FnMut(u8, &'a str)) {
     if !value.is_ascii() {
         for e in crate::tlv::Walker::new(value).map_while(Result::ok) {
@@ -560,6 +560,21 @@ pub(crate) fn for_each_object<'a>(value: &'a str, mut f: impl FnMut(u8, &'a str)
         pos = start + v.len();
         rest = next;
     }
+}
+
+/// The value of the first data object with each ID of `ids`, in one walk of `value`: what
+/// [`Template::get`] answers for each ID, read as [`for_each_object`] reads.
+#[inline(always)]
+pub(crate) fn first_subs<const N: usize>(value: &str, ids: [u8; N]) -> [Option<&str>; N] {
+    let mut out = [None; N];
+    for_each_object(value, |id, v| {
+        for (slot, &want) in out.iter_mut().zip(&ids) {
+            if want == id && slot.is_none() {
+                *slot = Some(v);
+            }
+        }
+    });
+    out
 }
 
 /// True when the country code (58) is `cc`, compared inline.
@@ -945,6 +960,39 @@ mod tests {
             for_each_object(&t, |id, v| seen.push((id, v)));
             assert_eq!(seen, walked, "{t:?}");
         }
+    }
+
+    #[test]
+    fn first_subs_is_get_for_each() {
+        let mut seed = 11;
+        let mut texts: alloc::vec::Vec<alloc::string::String> = (0..3000)
+            .map(|_| crate::tlv::tlv_like(&mut seed, 1))
+            .collect();
+        for v in [
+            "0014br.gov.bcb.pix0115a@b.com0210Pedido 1230201X",
+            "0103ABC0015com.paycashless2503u/v",
+            "0014br.gov.bcb.pix01",
+            "0002é10103abc0103xyz",
+            "",
+            "9999",
+        ] {
+            texts.push(v.into());
+        }
+        let mut found = 0;
+        for v in &texts {
+            let t = Template::new(v, 4);
+            // IDs the text holds (the second may repeat), and ones it may not.
+            let mut held = t.iter().map_while(Result::ok).map(|e| e.id);
+            let ids = [held.nth(1).unwrap_or(1), held.next().unwrap_or(2), 0, 25];
+            let got = first_subs(v, ids);
+            assert_eq!(got, ids.map(|id| t.get(id)), "{v:?}");
+            assert_eq!(
+                first_subs(v, [0, 1, 2, 3, 25]),
+                [0, 1, 2, 3, 25].map(|id| t.get(id))
+            );
+            found += got.iter().flatten().count();
+        }
+        assert!(found > 2_000, "{found}");
     }
 
     /// The chain [`schemes_of_guid`] splits by first letter, as one chain.

@@ -174,7 +174,7 @@ pub fn read<'a>(m: &Mpm<'a>) -> Option<Pix<'a>> {
 /// [`read`], with the template read.
 fn read_with_template<'a>(m: &Mpm<'a>) -> Option<(Pix<'a>, Template<'a>)> {
     let (a, t) = account_where(m, |g| GUIDS.iter().any(|p| g.eq_ignore_ascii_case(p)))?;
-    let [guid, key, info, fss, url] = t.get_each([0, 1, 2, 3, 25]);
+    let [guid, key, info, fss, url] = super::first_subs(t.as_str(), [0, 1, 2, 3, 25]);
     let p = Pix {
         account_id: a.id,
         guid: guid?,
@@ -210,13 +210,7 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
     };
     // The template with its offset, for an issue.
     let t = || Template::new(v, m.offset_of(id).unwrap_or(0) + 4);
-    // The first 01 and the first 25, as `Template::get` finds them.
-    let (mut key, mut url) = (None, None);
-    super::for_each_object(v, |sub, x| match sub {
-        1 if key.is_none() => key = Some(x),
-        25 if url.is_none() => url = Some(x),
-        _ => {}
-    });
+    let [key, url] = super::first_subs(v, [1, 25]);
     match key {
         // No key and no URL: the recurrence location of an unreserved Pix template counts
         // as one (`Pix::recurrence_url`).
@@ -251,12 +245,7 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
     }
     if let Some(ad) = m.get(62) {
         // The first 62/05 (`AdditionalData::reference_label`); `***` asks for no txid.
-        let mut txid = None;
-        super::for_each_object(ad, |sub, x| {
-            if sub == 5 && txid.is_none() {
-                txid = Some(x);
-            }
-        });
+        let [txid] = super::first_subs(ad, [5]);
         if txid.is_some_and(|v| v != "***" && !is_txid(v)) {
             let at = m
                 .additional_data()

@@ -168,13 +168,7 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
     }
     if let Some((id, v)) = national {
         let offset = || m.offset_of(id).unwrap_or(0);
-        // The first 02 and the first 03, as `Template::get` finds them.
-        let (mut nmid, mut crit) = (None, None);
-        super::for_each_object(v, |sub, x| match sub {
-            2 if nmid.is_none() => nmid = Some(x),
-            3 if crit.is_none() => crit = Some(x),
-            _ => {}
-        });
+        let [nmid, crit] = super::first_subs(v, [2, 3]);
         match nmid {
             Some(n) if is_nmid(n) => {}
             Some(_) => push(
@@ -198,12 +192,7 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
         let id = 26 + acquirers.trailing_zeros() as u8;
         acquirers &= acquirers - 1;
         if let Some(v) = m.get(id) {
-            let mut crit = None;
-            super::for_each_object(v, |sub, x| {
-                if sub == 3 && crit.is_none() {
-                    crit = Some(x);
-                }
-            });
+            let [crit] = super::first_subs(v, [3]);
             criteria(m, report, id, v, crit, false);
         }
     }

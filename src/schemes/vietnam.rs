@@ -104,13 +104,8 @@ pub fn validate_vietqr(m: &Mpm<'_>, report: &mut Report) {
     if let Some((id, v)) = found {
         let offset = || m.offset_of(id).unwrap_or(0);
         let t = || Template::new(v, offset() + 4);
-        // The first 01 (beneficiary) and the first 02 (service), as `Template::get` finds them.
-        let (mut beneficiary, mut service) = (None, None);
-        super::for_each_object(v, |sub, x| match sub {
-            1 if beneficiary.is_none() => beneficiary = Some(x),
-            2 if service.is_none() => service = Some(x),
-            _ => {}
-        });
+        // 01 beneficiary, 02 service.
+        let [beneficiary, service] = super::first_subs(v, [1, 2]);
         match beneficiary {
             None => {
                 push(
@@ -129,12 +124,7 @@ pub fn validate_vietqr(m: &Mpm<'_>, report: &mut Report) {
                 );
             }
             Some(b) => {
-                let (mut bin, mut account) = (None, None);
-                super::for_each_object(b, |sub, x| match sub {
-                    0 if bin.is_none() => bin = Some(x),
-                    1 if account.is_none() => account = Some(x),
-                    _ => {}
-                });
+                let [bin, account] = super::first_subs(b, [0, 1]);
                 let bp = sub_path(id, 1);
                 // Offsets in the beneficiary template, for an issue.
                 let at = || super::sub_offset(&t(), 1);
