@@ -808,6 +808,31 @@ pub(crate) fn account_where<'a>(
     account_templates(m, 26, 51).find(|(_, t)| t.guid().is_some_and(&pred))
 }
 
+/// The value of root object `id` of `m` and its GUID (sub-ID 00), read from the value alone
+/// (offsets are for issues, and cost a count over non-ASCII text).
+#[inline(always)]
+pub(crate) fn value_and_guid<'a>(m: &Mpm<'a>, id: u8) -> Option<(&'a str, &'a str)> {
+    let v = m.get(id)?;
+    Some((v, Template::new(v, 0).guid()?))
+}
+
+/// The ID and value of the first merchant-account template (26–51) whose GUID satisfies
+/// `pred`: the template [`account_where`] finds, without its offset.
+#[inline(always)]
+pub(crate) fn account_value_where<'a>(
+    m: &Mpm<'a>,
+    pred: impl Fn(&str) -> bool,
+) -> Option<(u8, &'a str)> {
+    // A plain loop: iterator adapters here are left out of line.
+    for id in m.ids_in(26, 51) {
+        match value_and_guid(m, id) {
+            Some((v, g)) if pred(g) => return Some((id, v)),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Path of sub-object `sub` of root `id`.
 pub(crate) fn sub_path(id: u8, sub: u8) -> Path {
     Path::id(id).child(Seg::Id(sub))
@@ -993,6 +1018,49 @@ mod tests {
             found += got.iter().flatten().count();
         }
         assert!(found > 2_000, "{found}");
+    }
+
+    #[test]
+    fn account_value_where_is_account_where() {
+        let values = [
+            "0014br.gov.bcb.pix0105a@b.c",
+            "0014BR.GOV.BCB.PIX",
+            "0010A0000007270127000697041501",
+            "0105a@b.c0014br.gov.bcb.pix",
+            "0002é10014br.gov.bcb.pix",
+            "0014br.gov.bcb.spi01",
+            "0103abc",
+            "",
+        ];
+        let preds: [fn(&str) -> bool; 3] = [
+            |g| pix::GUIDS.iter().any(|p| g.eq_ignore_ascii_case(p)),
+            |g| starts_ic(g, vietnam::VIETQR_RID),
+            |_| true,
+        ];
+        let mut checked = 0;
+        let mut seed = 3u64;
+        for _ in 0..2000 {
+            let mut text = alloc::string::String::from("000201");
+            if seed % 5 == 0 {
+                text.push_str("0203日本");
+            }
+            for id in [26, 29, 38, 51, 52] {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let k = (seed >> 33) as usize % (values.len() + 2);
+                if let Some(v) = values.get(k) {
+                    text.push_str(&alloc::format!("{id:02}{:02}{v}", v.chars().count()));
+                }
+            }
+            let Ok(m) = mpm::parse(&text) else { continue };
+            for pred in preds {
+                let want = account_where(&m, pred).map(|(a, _)| (a.id, a.value));
+                checked += usize::from(want.is_some());
+                assert_eq!(account_value_where(&m, pred), want, "{text}");
+            }
+        }
+        assert!(checked > 1_000, "{checked}");
     }
 
     /// The chain [`schemes_of_guid`] splits by first letter, as one chain.

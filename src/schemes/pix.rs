@@ -199,13 +199,7 @@ pub fn is_txid(s: &str) -> bool {
 pub fn validate(m: &Mpm<'_>, report: &mut Report) {
     // What `read` finds, from the values alone: offsets are read only for an issue.
     let is_pix = |g: &str| super::folded::PIX.iter().any(|p| p.is(g.as_bytes()));
-    let Some((id, v)) = m.ids_in(26, 51).find_map(|id| {
-        let v = m.get(id)?;
-        Template::new(v, 0)
-            .guid()
-            .is_some_and(is_pix)
-            .then_some((id, v))
-    }) else {
+    let Some((id, v)) = super::account_value_where(m, is_pix) else {
         return;
     };
     // The template with its offset, for an issue.

@@ -156,8 +156,7 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
     // Bit `id - 26`: template `id` (26-45) has a GUID that is not a national one.
     let mut acquirers = 0u32;
     for id in m.ids_in(26, 51) {
-        let Some(v) = m.get(id) else { continue };
-        let Some(g) = Template::new(v, 0).guid() else {
+        let Some((v, g)) = super::value_and_guid(m, id) else {
             continue;
         };
         if is_national(g) {

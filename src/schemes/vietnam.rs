@@ -96,11 +96,7 @@ pub fn read_vietqr<'a>(m: &Mpm<'a>) -> Option<VietQr<'a>> {
 /// number (≤19 letters and digits), known service, currency 704, country VN.
 pub fn validate_vietqr(m: &Mpm<'_>, report: &mut Report) {
     // What `account_where` finds, from the values alone: offsets are read only for an issue.
-    let found = m.ids_in(26, 51).find_map(|id| {
-        let v = m.get(id)?;
-        let g = Template::new(v, 0).guid()?;
-        starts_ic(g, VIETQR_RID).then_some((id, v))
-    });
+    let found = super::account_value_where(m, |g| starts_ic(g, VIETQR_RID));
     if let Some((id, v)) = found {
         let offset = || m.offset_of(id).unwrap_or(0);
         let t = || Template::new(v, offset() + 4);
