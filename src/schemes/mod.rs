@@ -1193,7 +1193,9 @@ mod tests {
     fn folded_is_eq_ignore_ascii_case() {
         let pats = [
             "br.gov.bcb.pix",
+            "br.gov.bcb.spi",
             "ID.CO.QRIS.WWW",
+            "ID.OR.GPNQR.WWW",
             "ke.go.qr",
             "jp.or.paymentsjapan",
             "com.qq.weixin.pay",

@@ -90,8 +90,10 @@ pub struct Qris<'a> {
     pub acquirer: Option<Acquirer<'a>>,
 }
 
+/// `g` is one of [`NATIONAL_GUIDS`], ignoring ASCII case.
+#[inline(always)]
 fn is_national(g: &str) -> bool {
-    NATIONAL_GUIDS.iter().any(|n| g.eq_ignore_ascii_case(n))
+    super::folded::QRIS.iter().any(|p| p.is(g.as_bytes()))
 }
 
 fn national<'a>(m: &Mpm<'a>) -> Option<(MerchantAccount<'a>, Template<'a>)> {
@@ -151,7 +153,6 @@ pub fn is_nmid(v: &str) -> bool {
 /// acquirer templates, currency 360, country ID.
 pub fn validate(m: &Mpm<'_>, report: &mut Report) {
     // What `national` and `acquirers` find, from the values: offsets only for an issue.
-    let is_national = |g: &str| super::folded::QRIS.iter().any(|p| p.is(g.as_bytes()));
     let mut national = None;
     // Bit `id - 26`: template `id` (26-45) has a GUID that is not a national one.
     let mut acquirers = 0u32;
