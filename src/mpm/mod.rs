@@ -1022,6 +1022,12 @@ impl<'a> Mpm<'a> {
         self.present
     }
 
+    /// True when root ID `id` is present: `self.get(id).is_some()`, from the presence bits.
+    #[inline]
+    pub(crate) fn has(&self, id: u8) -> bool {
+        id < 100 && self.present & 1u128 << id != 0
+    }
+
     /// The root IDs from `lo` to `hi` (both included) that are present, in ascending order.
     #[inline]
     pub(crate) fn ids_in(&self, lo: u8, hi: u8) -> impl Iterator<Item = u8> {
@@ -1458,6 +1464,19 @@ mod tests {
             checked += 1;
         }
         assert!(checked > 500, "{checked}");
+    }
+
+    #[test]
+    fn has_is_get_some() {
+        let mut present = 0;
+        for t in fast_path_samples() {
+            let Ok(m) = parse(&t) else { continue };
+            for id in 0..=u8::MAX {
+                assert_eq!(m.has(id), m.get(id).is_some(), "{t} {id}");
+                present += usize::from(m.has(id));
+            }
+        }
+        assert!(present > 5_000, "{present}");
     }
 
     #[test]

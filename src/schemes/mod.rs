@@ -865,15 +865,9 @@ pub(crate) fn expect_currency(
     what: &'static str,
 ) {
     // Inlined into each profile, the comparison is with constants; the issue is out of line.
-    if has_root(m, 53) && !allowed.iter().any(|a| m.value_is(53, a.as_bytes())) {
+    if m.has(53) && !allowed.iter().any(|a| m.value_is(53, a.as_bytes())) {
         wrong_root(m, report, Code::SchemeCurrency, 53, what);
     }
-}
-
-/// True when root object `id` is present.
-#[inline]
-fn has_root(m: &Mpm<'_>, id: u8) -> bool {
-    m.present_bits() >> id & 1 != 0
 }
 
 /// Reports that root object `id` is not what the scheme expects.
@@ -897,7 +891,7 @@ pub(crate) fn expect_country(
     allowed: &[&str],
     what: &'static str,
 ) {
-    if has_root(m, 58) && !allowed.iter().any(|a| m.value_is(58, a.as_bytes())) {
+    if m.has(58) && !allowed.iter().any(|a| m.value_is(58, a.as_bytes())) {
         wrong_root(m, report, Code::SchemeCountry, 58, what);
     }
 }
