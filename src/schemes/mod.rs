@@ -959,18 +959,27 @@ mod tests {
         assert_eq!(SchemeSet::EMPTY.iter().next(), None);
     }
 
-    #[test]
-    fn for_each_object_is_the_walk() {
+    /// Template values: generated TLV-like texts, and non-ASCII ones (read by the walker),
+    /// cut inside a character or not.
+    fn template_samples() -> alloc::vec::Vec<alloc::string::String> {
         let mut seed = 7;
         let mut texts: alloc::vec::Vec<alloc::string::String> = (0..3000)
             .map(|_| crate::tlv::tlv_like(&mut seed, 2))
             .collect();
-        // Non-ASCII values (read by the walker), cut inside a character or not.
-        texts.push("0002é10103abc".into());
-        texts.push("0003日本x0102ab".into());
-        texts.push("0102ab0005日本".into());
-        texts.push("0102ab99".into());
-        for t in texts {
+        for t in [
+            "0002é10103abc",
+            "0003日本x0102ab",
+            "0102ab0005日本",
+            "0102ab99",
+        ] {
+            texts.push(t.into());
+        }
+        texts
+    }
+
+    #[test]
+    fn for_each_object_is_the_walk() {
+        for t in template_samples() {
             let walked: alloc::vec::Vec<(u8, &str)> = crate::tlv::Walker::new(&t)
                 .map_while(Result::ok)
                 .map(|e| (e.id, e.value))
@@ -983,10 +992,7 @@ mod tests {
 
     #[test]
     fn first_subs_is_get_for_each() {
-        let mut seed = 11;
-        let mut texts: alloc::vec::Vec<alloc::string::String> = (0..3000)
-            .map(|_| crate::tlv::tlv_like(&mut seed, 1))
-            .collect();
+        let mut texts = template_samples();
         for v in [
             "0014br.gov.bcb.pix0115a@b.com0210Pedido 1230201X",
             "0103ABC0015com.paycashless2503u/v",
