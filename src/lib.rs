@@ -67,6 +67,16 @@ pub mod sign;
 pub mod tlv;
 pub mod token;
 
+/// A deterministic random generator for the unit tests.
+#[cfg(test)]
+pub(crate) fn xorshift(state: &mut u64) -> u64 {
+    // xorshift64 with shifts 13, 7, 17: the sequences the tests were written with.
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
 pub use decode::{decode, decode_with, recognize, Decoded, Kind, Verdict};
 pub use report::{Code, Issue, Mode, Path, Report, Severity};
 

@@ -392,11 +392,9 @@ mod tests {
             })
         };
         let nibble_set = [0u8, 1, 2, 9, 0xA, 0xD, 0xF, 0xF, 0xD, 3];
-        let mut seed = 0x7A6B_5C4D_3E2F_1001u64;
+        let mut state = 0x7A6B_5C4D_3E2F_1001u64;
         for _ in 0..200_000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
+            let seed = crate::xorshift(&mut state);
             let len = (seed % 23) as usize;
             let mut v: Vec<u8> = Vec::new();
             let mut r = seed;

@@ -724,12 +724,10 @@ mod tests {
             "0123456",
             "\u{0D}\u{8D}",
         ];
-        let mut seed = 0x1234_5678_9ABC_DEF1u64;
+        let mut state = 0x1234_5678_9ABC_DEF1u64;
         for _ in 0..5_000 {
             let mut text = alloc::string::String::new();
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
+            let seed = crate::xorshift(&mut state);
             for k in 0..(seed % 40) {
                 text.push_str(pieces[((seed >> (k % 60)) as usize + k as usize) % pieces.len()]);
             }
@@ -782,11 +780,9 @@ mod tests {
             Some(r)
         };
         let chars = b"0123456789AZaz9Z-";
-        let mut seed = 0x0DDB_1A5E_5BAD_5EEDu64;
+        let mut state = 0x0DDB_1A5E_5BAD_5EEDu64;
         for _ in 0..20_000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
+            let seed = crate::xorshift(&mut state);
             let len = (seed % 64) as usize;
             let text: Vec<u8> = (0..len)
                 .map(|k| chars[((seed >> (k % 56)) as usize + k) % chars.len()])

@@ -683,11 +683,9 @@ mod tests {
             "a", "+", "%", "%2", "%20", "%2B", "%41", "%e9", "%C3%A9", "%ff", "%zz", " ", "&", "é",
             "%C3", "%A9", "\u{7f}", "%%41", "9",
         ];
-        let mut seed = 0x0005_EED0_F0DD_u64;
+        let mut state = 0x0005_EED0_F0DD_u64;
         for _ in 0..20_000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
+            let seed = crate::xorshift(&mut state);
             let mut text = String::new();
             for k in 0..(seed % 9) {
                 text.push_str(pieces[((seed >> (k * 5)) as usize) % pieces.len()]);

@@ -364,12 +364,7 @@ mod tests {
         // Noise: edges everywhere, no orientation.
         let mut z = 0x1234_5678_u64;
         let px = (0..200 * 150)
-            .map(|_| {
-                z ^= z << 13;
-                z ^= z >> 7;
-                z ^= z << 17;
-                (z >> 56) as u8
-            })
+            .map(|_| (crate::xorshift(&mut z) >> 56) as u8)
             .collect();
         assert_eq!(Gray { w: 200, h: 150, px }.skew(), None);
         // Degenerate sizes.

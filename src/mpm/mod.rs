@@ -568,25 +568,6 @@ impl<'a> Template<'a> {
         self.iter().map_while(Result::ok).find(|e| e.id == id)
     }
 
-    /// The first sub-object with each ID of `ids` (distinct), in one walk: the same as
-    /// calling [`Template::get`] for each, without walking again for each.
-    pub(crate) fn get_each<const N: usize>(&self, ids: [u8; N]) -> [Option<&'a str>; N] {
-        let mut out = [None; N];
-        let mut missing = N;
-        for e in self.iter().map_while(Result::ok) {
-            for (slot, &id) in out.iter_mut().zip(&ids) {
-                if id == e.id && slot.is_none() {
-                    *slot = Some(e.value);
-                    missing -= 1;
-                }
-            }
-            if missing == 0 {
-                break;
-            }
-        }
-        out
-    }
-
     /// The globally unique identifier (sub-ID 00), wherever it stands in the template.
     #[inline]
     pub fn guid(&self) -> Option<&'a str> {
@@ -1047,6 +1028,12 @@ impl<'a> Mpm<'a> {
         self.present
     }
 
+    /// True when root ID `id` is present: `self.get(id).is_some()`, from the presence bits.
+    #[inline]
+    pub(crate) fn has(&self, id: u8) -> bool {
+        id < 100 && self.present & 1u128 << id != 0
+    }
+
     /// The root IDs from `lo` to `hi` (both included) that are present, in ascending order.
     #[inline]
     pub(crate) fn ids_in(&self, lo: u8, hi: u8) -> impl Iterator<Item = u8> {
@@ -1486,6 +1473,19 @@ mod tests {
     }
 
     #[test]
+    fn has_is_get_some() {
+        let mut present = 0;
+        for t in fast_path_samples() {
+            let Ok(m) = parse(&t) else { continue };
+            for id in 0..=u8::MAX {
+                assert_eq!(m.has(id), m.get(id).is_some(), "{t} {id}");
+                present += usize::from(m.has(id));
+            }
+        }
+        assert!(present > 5_000, "{present}");
+    }
+
+    #[test]
     fn value_is_is_get() {
         let mut checked = 0;
         for t in fast_path_samples() {
@@ -1508,21 +1508,6 @@ mod tests {
             }
         }
         assert!(checked > 2_000, "{checked}");
-    }
-
-    #[test]
-    fn get_each_is_get_for_each() {
-        for v in [
-            "0014br.gov.bcb.pix0115a@b.com0210Pedido 1230201X",
-            "0103ABC0015com.paycashless2503u/v",
-            "0014br.gov.bcb.pix01",
-            "",
-            "9999",
-        ] {
-            let t = Template::new(v, 4);
-            let ids = [0, 1, 2, 3, 25];
-            assert_eq!(t.get_each(ids), ids.map(|id| t.get(id)), "{v}");
-        }
     }
 
     #[test]

@@ -166,13 +166,7 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
     }
     // The template's offset matters only for the issue: it is found only then.
     if let Some(v) = m.get(99) {
-        // The first 00 and the first 01, as `Template::get` finds them.
-        let (mut first, mut until) = (None, None);
-        super::for_each_object(v, |sub, x| match sub {
-            0 if first.is_none() => first = Some(x),
-            1 if until.is_none() => until = Some(x),
-            _ => {}
-        });
+        let [first, until] = super::first_subs(v, [0, 1]);
         let created = millis(first);
         let expires = millis(until);
         let ok = match (created, until, expires) {

@@ -541,7 +541,7 @@ pub fn identify(m: &Mpm<'_>) -> SchemeSet {
 /// first structural error: what `Walker::new(value).map_while(Result::ok)` yields, read
 /// straight from the bytes when the value is ASCII (where the walker's step is exactly
 /// `tlv::split_ascii`).
-#[inline]
+#[inline(always)]
 pub(crate) fn for_each_object<'a>(value: &'a str, mut f: impl FnMut(u8, &'a str)) {
     if !value.is_ascii() {
         for e in crate::tlv::Walker::new(value).map_while(Result::ok) {
@@ -560,6 +560,21 @@ pub(crate) fn for_each_object<'a>(value: &'a str, mut f: impl FnMut(u8, &'a str)
         pos = start + v.len();
         rest = next;
     }
+}
+
+/// The value of the first data object with each ID of `ids`, in one walk of `value`: what
+/// [`Template::get`] answers for each ID, read as [`for_each_object`] reads.
+#[inline(always)]
+pub(crate) fn first_subs<const N: usize>(value: &str, ids: [u8; N]) -> [Option<&str>; N] {
+    let mut out = [None; N];
+    for_each_object(value, |id, v| {
+        for (slot, &want) in out.iter_mut().zip(&ids) {
+            if want == id && slot.is_none() {
+                *slot = Some(v);
+            }
+        }
+    });
+    out
 }
 
 /// True when the country code (58) is `cc`, compared inline.
@@ -793,6 +808,31 @@ pub(crate) fn account_where<'a>(
     account_templates(m, 26, 51).find(|(_, t)| t.guid().is_some_and(&pred))
 }
 
+/// The value of root object `id` of `m` and its GUID (sub-ID 00), read from the value alone
+/// (offsets are for issues, and cost a count over non-ASCII text).
+#[inline(always)]
+pub(crate) fn value_and_guid<'a>(m: &Mpm<'a>, id: u8) -> Option<(&'a str, &'a str)> {
+    let v = m.get(id)?;
+    Some((v, Template::new(v, 0).guid()?))
+}
+
+/// The ID and value of the first merchant-account template (26–51) whose GUID satisfies
+/// `pred`: the template [`account_where`] finds, without its offset.
+#[inline(always)]
+pub(crate) fn account_value_where<'a>(
+    m: &Mpm<'a>,
+    pred: impl Fn(&str) -> bool,
+) -> Option<(u8, &'a str)> {
+    // A plain loop: iterator adapters here are left out of line.
+    for id in m.ids_in(26, 51) {
+        match value_and_guid(m, id) {
+            Some((v, g)) if pred(g) => return Some((id, v)),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Path of sub-object `sub` of root `id`.
 pub(crate) fn sub_path(id: u8, sub: u8) -> Path {
     Path::id(id).child(Seg::Id(sub))
@@ -825,15 +865,9 @@ pub(crate) fn expect_currency(
     what: &'static str,
 ) {
     // Inlined into each profile, the comparison is with constants; the issue is out of line.
-    if has_root(m, 53) && !allowed.iter().any(|a| m.value_is(53, a.as_bytes())) {
+    if m.has(53) && !allowed.iter().any(|a| m.value_is(53, a.as_bytes())) {
         wrong_root(m, report, Code::SchemeCurrency, 53, what);
     }
-}
-
-/// True when root object `id` is present.
-#[inline]
-fn has_root(m: &Mpm<'_>, id: u8) -> bool {
-    m.present_bits() >> id & 1 != 0
 }
 
 /// Reports that root object `id` is not what the scheme expects.
@@ -857,7 +891,7 @@ pub(crate) fn expect_country(
     allowed: &[&str],
     what: &'static str,
 ) {
-    if has_root(m, 58) && !allowed.iter().any(|a| m.value_is(58, a.as_bytes())) {
+    if m.has(58) && !allowed.iter().any(|a| m.value_is(58, a.as_bytes())) {
         wrong_root(m, report, Code::SchemeCountry, 58, what);
     }
 }
@@ -925,18 +959,27 @@ mod tests {
         assert_eq!(SchemeSet::EMPTY.iter().next(), None);
     }
 
-    #[test]
-    fn for_each_object_is_the_walk() {
+    /// Template values: generated TLV-like texts, and non-ASCII ones (read by the walker),
+    /// cut inside a character or not.
+    fn template_samples() -> alloc::vec::Vec<alloc::string::String> {
         let mut seed = 7;
         let mut texts: alloc::vec::Vec<alloc::string::String> = (0..3000)
             .map(|_| crate::tlv::tlv_like(&mut seed, 2))
             .collect();
-        // Non-ASCII values (read by the walker), cut inside a character or not.
-        texts.push("0002é10103abc".into());
-        texts.push("0003日本x0102ab".into());
-        texts.push("0102ab0005日本".into());
-        texts.push("0102ab99".into());
-        for t in texts {
+        for t in [
+            "0002é10103abc",
+            "0003日本x0102ab",
+            "0102ab0005日本",
+            "0102ab99",
+        ] {
+            texts.push(t.into());
+        }
+        texts
+    }
+
+    #[test]
+    fn for_each_object_is_the_walk() {
+        for t in template_samples() {
             let walked: alloc::vec::Vec<(u8, &str)> = crate::tlv::Walker::new(&t)
                 .map_while(Result::ok)
                 .map(|e| (e.id, e.value))
@@ -945,6 +988,79 @@ mod tests {
             for_each_object(&t, |id, v| seen.push((id, v)));
             assert_eq!(seen, walked, "{t:?}");
         }
+    }
+
+    #[test]
+    fn first_subs_is_get_for_each() {
+        let mut texts = template_samples();
+        for v in [
+            "0014br.gov.bcb.pix0115a@b.com0210Pedido 1230201X",
+            "0103ABC0015com.paycashless2503u/v",
+            "0014br.gov.bcb.pix01",
+            "0002é10103abc0103xyz",
+            "",
+            "9999",
+        ] {
+            texts.push(v.into());
+        }
+        let mut found = 0;
+        for v in &texts {
+            let t = Template::new(v, 4);
+            // IDs the text holds (the second may repeat), and ones it may not.
+            let mut held = t.iter().map_while(Result::ok).map(|e| e.id);
+            let ids = [held.nth(1).unwrap_or(1), held.next().unwrap_or(2), 0, 25];
+            let got = first_subs(v, ids);
+            assert_eq!(got, ids.map(|id| t.get(id)), "{v:?}");
+            assert_eq!(
+                first_subs(v, [0, 1, 2, 3, 25]),
+                [0, 1, 2, 3, 25].map(|id| t.get(id))
+            );
+            found += got.iter().flatten().count();
+        }
+        assert!(found > 2_000, "{found}");
+    }
+
+    #[test]
+    fn account_value_where_is_account_where() {
+        let values = [
+            "0014br.gov.bcb.pix0105a@b.c",
+            "0014BR.GOV.BCB.PIX",
+            "0010A0000007270127000697041501",
+            "0105a@b.c0014br.gov.bcb.pix",
+            "0002é10014br.gov.bcb.pix",
+            "0014br.gov.bcb.spi01",
+            "0103abc",
+            "",
+        ];
+        let preds: [fn(&str) -> bool; 3] = [
+            |g| pix::GUIDS.iter().any(|p| g.eq_ignore_ascii_case(p)),
+            |g| starts_ic(g, vietnam::VIETQR_RID),
+            |_| true,
+        ];
+        let mut checked = 0;
+        let mut seed = 3u64;
+        for _ in 0..2000 {
+            let mut text = alloc::string::String::from("000201");
+            if seed % 5 == 0 {
+                text.push_str("0203日本");
+            }
+            for id in [26, 29, 38, 51, 52] {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let k = (seed >> 33) as usize % (values.len() + 2);
+                if let Some(v) = values.get(k) {
+                    text.push_str(&alloc::format!("{id:02}{:02}{v}", v.chars().count()));
+                }
+            }
+            let Ok(m) = mpm::parse(&text) else { continue };
+            for pred in preds {
+                let want = account_where(&m, pred).map(|(a, _)| (a.id, a.value));
+                checked += usize::from(want.is_some());
+                assert_eq!(account_value_where(&m, pred), want, "{text}");
+            }
+        }
+        assert!(checked > 1_000, "{checked}");
     }
 
     /// The chain [`schemes_of_guid`] splits by first letter, as one chain.
@@ -1077,7 +1193,9 @@ mod tests {
     fn folded_is_eq_ignore_ascii_case() {
         let pats = [
             "br.gov.bcb.pix",
+            "br.gov.bcb.spi",
             "ID.CO.QRIS.WWW",
+            "ID.OR.GPNQR.WWW",
             "ke.go.qr",
             "jp.or.paymentsjapan",
             "com.qq.weixin.pay",

@@ -171,10 +171,16 @@ pub fn read<'a>(m: &Mpm<'a>) -> Option<Pix<'a>> {
     read_with_template(m).map(|(p, _)| p)
 }
 
+/// `g` is one of [`GUIDS`], ignoring ASCII case.
+#[inline(always)]
+fn is_pix(g: &str) -> bool {
+    super::folded::PIX.iter().any(|p| p.is(g.as_bytes()))
+}
+
 /// [`read`], with the template read.
 fn read_with_template<'a>(m: &Mpm<'a>) -> Option<(Pix<'a>, Template<'a>)> {
-    let (a, t) = account_where(m, |g| GUIDS.iter().any(|p| g.eq_ignore_ascii_case(p)))?;
-    let [guid, key, info, fss, url] = t.get_each([0, 1, 2, 3, 25]);
+    let (a, t) = account_where(m, is_pix)?;
+    let [guid, key, info, fss, url] = super::first_subs(t.as_str(), [0, 1, 2, 3, 25]);
     let p = Pix {
         account_id: a.id,
         guid: guid?,
@@ -184,7 +190,7 @@ fn read_with_template<'a>(m: &Mpm<'a>) -> Option<(Pix<'a>, Template<'a>)> {
         fss,
         url,
         reference: m.additional_data().and_then(|d| d.reference_label()),
-        recurrence_url: recurrence_url(m, |g| GUIDS.iter().any(|p| g.eq_ignore_ascii_case(p))),
+        recurrence_url: recurrence_url(m),
     };
     Some((p, t))
 }
@@ -198,29 +204,16 @@ pub fn is_txid(s: &str) -> bool {
 /// `0000`, country BR.
 pub fn validate(m: &Mpm<'_>, report: &mut Report) {
     // What `read` finds, from the values alone: offsets are read only for an issue.
-    let is_pix = |g: &str| super::folded::PIX.iter().any(|p| p.is(g.as_bytes()));
-    let Some((id, v)) = m.ids_in(26, 51).find_map(|id| {
-        let v = m.get(id)?;
-        Template::new(v, 0)
-            .guid()
-            .is_some_and(is_pix)
-            .then_some((id, v))
-    }) else {
+    let Some((id, v)) = super::account_value_where(m, is_pix) else {
         return;
     };
     // The template with its offset, for an issue.
     let t = || Template::new(v, m.offset_of(id).unwrap_or(0) + 4);
-    // The first 01 and the first 25, as `Template::get` finds them.
-    let (mut key, mut url) = (None, None);
-    super::for_each_object(v, |sub, x| match sub {
-        1 if key.is_none() => key = Some(x),
-        25 if url.is_none() => url = Some(x),
-        _ => {}
-    });
+    let [key, url] = super::first_subs(v, [1, 25]);
     match key {
         // No key and no URL: the recurrence location of an unreserved Pix template counts
         // as one (`Pix::recurrence_url`).
-        None if url.is_none() && recurrence_url(m, is_pix).is_none() => push(
+        None if url.is_none() && recurrence_url(m).is_none() => push(
             report,
             Code::SchemePixKey,
             Path::id(id),
@@ -251,12 +244,7 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
     }
     if let Some(ad) = m.get(62) {
         // The first 62/05 (`AdditionalData::reference_label`); `***` asks for no txid.
-        let mut txid = None;
-        super::for_each_object(ad, |sub, x| {
-            if sub == 5 && txid.is_none() {
-                txid = Some(x);
-            }
-        });
+        let [txid] = super::first_subs(ad, [5]);
         if txid.is_some_and(|v| v != "***" && !is_txid(v)) {
             let at = m
                 .additional_data()
@@ -288,7 +276,7 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
 
 /// `Pix::recurrence_url`: 25 of the first unreserved template (80–99) whose GUID is Pix's
 /// and that has a 25.
-fn recurrence_url<'a>(m: &Mpm<'a>, is_pix: impl Fn(&str) -> bool) -> Option<&'a str> {
+fn recurrence_url<'a>(m: &Mpm<'a>) -> Option<&'a str> {
     m.unreserved_templates().find_map(|(_, t)| {
         let g = t.guid()?;
         is_pix(g).then(|| t.get(25)).flatten()

@@ -90,8 +90,10 @@ pub struct Qris<'a> {
     pub acquirer: Option<Acquirer<'a>>,
 }
 
+/// `g` is one of [`NATIONAL_GUIDS`], ignoring ASCII case.
+#[inline(always)]
 fn is_national(g: &str) -> bool {
-    NATIONAL_GUIDS.iter().any(|n| g.eq_ignore_ascii_case(n))
+    super::folded::QRIS.iter().any(|p| p.is(g.as_bytes()))
 }
 
 fn national<'a>(m: &Mpm<'a>) -> Option<(MerchantAccount<'a>, Template<'a>)> {
@@ -151,13 +153,11 @@ pub fn is_nmid(v: &str) -> bool {
 /// acquirer templates, currency 360, country ID.
 pub fn validate(m: &Mpm<'_>, report: &mut Report) {
     // What `national` and `acquirers` find, from the values: offsets only for an issue.
-    let is_national = |g: &str| super::folded::QRIS.iter().any(|p| p.is(g.as_bytes()));
     let mut national = None;
     // Bit `id - 26`: template `id` (26-45) has a GUID that is not a national one.
     let mut acquirers = 0u32;
     for id in m.ids_in(26, 51) {
-        let Some(v) = m.get(id) else { continue };
-        let Some(g) = Template::new(v, 0).guid() else {
+        let Some((v, g)) = super::value_and_guid(m, id) else {
             continue;
         };
         if is_national(g) {
@@ -168,13 +168,7 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
     }
     if let Some((id, v)) = national {
         let offset = || m.offset_of(id).unwrap_or(0);
-        // The first 02 and the first 03, as `Template::get` finds them.
-        let (mut nmid, mut crit) = (None, None);
-        super::for_each_object(v, |sub, x| match sub {
-            2 if nmid.is_none() => nmid = Some(x),
-            3 if crit.is_none() => crit = Some(x),
-            _ => {}
-        });
+        let [nmid, crit] = super::first_subs(v, [2, 3]);
         match nmid {
             Some(n) if is_nmid(n) => {}
             Some(_) => push(
@@ -198,12 +192,7 @@ pub fn validate(m: &Mpm<'_>, report: &mut Report) {
         let id = 26 + acquirers.trailing_zeros() as u8;
         acquirers &= acquirers - 1;
         if let Some(v) = m.get(id) {
-            let mut crit = None;
-            super::for_each_object(v, |sub, x| {
-                if sub == 3 && crit.is_none() {
-                    crit = Some(x);
-                }
-            });
+            let [crit] = super::first_subs(v, [3]);
             criteria(m, report, id, v, crit, false);
         }
     }

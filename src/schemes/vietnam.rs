@@ -96,21 +96,12 @@ pub fn read_vietqr<'a>(m: &Mpm<'a>) -> Option<VietQr<'a>> {
 /// number (≤19 letters and digits), known service, currency 704, country VN.
 pub fn validate_vietqr(m: &Mpm<'_>, report: &mut Report) {
     // What `account_where` finds, from the values alone: offsets are read only for an issue.
-    let found = m.ids_in(26, 51).find_map(|id| {
-        let v = m.get(id)?;
-        let g = Template::new(v, 0).guid()?;
-        starts_ic(g, VIETQR_RID).then_some((id, v))
-    });
+    let found = super::account_value_where(m, |g| starts_ic(g, VIETQR_RID));
     if let Some((id, v)) = found {
         let offset = || m.offset_of(id).unwrap_or(0);
         let t = || Template::new(v, offset() + 4);
-        // The first 01 (beneficiary) and the first 02 (service), as `Template::get` finds them.
-        let (mut beneficiary, mut service) = (None, None);
-        super::for_each_object(v, |sub, x| match sub {
-            1 if beneficiary.is_none() => beneficiary = Some(x),
-            2 if service.is_none() => service = Some(x),
-            _ => {}
-        });
+        // 01 beneficiary, 02 service.
+        let [beneficiary, service] = super::first_subs(v, [1, 2]);
         match beneficiary {
             None => {
                 push(
@@ -129,12 +120,7 @@ pub fn validate_vietqr(m: &Mpm<'_>, report: &mut Report) {
                 );
             }
             Some(b) => {
-                let (mut bin, mut account) = (None, None);
-                super::for_each_object(b, |sub, x| match sub {
-                    0 if bin.is_none() => bin = Some(x),
-                    1 if account.is_none() => account = Some(x),
-                    _ => {}
-                });
+                let [bin, account] = super::first_subs(b, [0, 1]);
                 let bp = sub_path(id, 1);
                 // Offsets in the beneficiary template, for an issue.
                 let at = || super::sub_offset(&t(), 1);

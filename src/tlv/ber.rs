@@ -758,12 +758,7 @@ mod tests {
             0x82, 0x85, 0x9F, 0xBF, 0xFF,
         ];
         let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut rand = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rand = || crate::xorshift(&mut seed);
         for _ in 0..20_000 {
             let len = (rand() % 24) as usize;
             let data: Vec<u8> = (0..len)
