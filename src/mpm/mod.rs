@@ -107,9 +107,10 @@ impl<'a> Mpm<'a> {
         }
         let (ascii_until, ans) = classify(text.as_bytes());
         self.ascii_until = ascii_until as u16;
-        // A root that walks (nearly every real payload) is read straight from the bytes,
-        // checking the rules on the way (text in the common character set by the shortest
-        // path); anything else, errors included, goes through the general walker.
+        // A root that walks with no repeated ID and no zero length (nearly every real
+        // payload) is read straight from the bytes, checking the rules on the way (text in
+        // the common character set by the shortest path); anything else, errors included,
+        // goes through the general walker.
         let indexed = if ans {
             self.index_ans()
         } else {
@@ -223,7 +224,8 @@ impl Mpm<'_> {
 
     /// Indexes a root straight from the bytes, character by character only inside values
     /// that are not ASCII, checking each object's rules on the way (`validate::Clean`);
-    /// false (with `self` to be reset) when it does not walk.
+    /// false (with `self` to be reset) when it does not walk or repeats an ID or has a zero
+    /// length.
     fn index_fast(&mut self) -> bool {
         let b = self.text.as_bytes();
         let base = b.as_ptr() as usize;
@@ -304,7 +306,7 @@ impl Mpm<'_> {
 
     /// Indexes the root of a payload whose bytes are all in 0x20–0x7E (so characters are
     /// bytes), checking each object's rules on the way (`validate::Clean`); false (with `self`
-    /// to be reset) when it does not walk.
+    /// to be reset) when it does not walk or repeats an ID or has a zero length.
     fn index_ans(&mut self) -> bool {
         let b = self.text.as_bytes();
         let base = b.as_ptr() as usize;
