@@ -1045,10 +1045,7 @@ mod tests {
                 text.push_str("0203日本");
             }
             for id in [26, 29, 38, 51, 52] {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                let k = (seed >> 33) as usize % (values.len() + 2);
+                let k = (crate::xorshift(&mut seed) % (values.len() as u64 + 2)) as usize;
                 if let Some(v) = values.get(k) {
                     text.push_str(&alloc::format!("{id:02}{:02}{v}", v.chars().count()));
                 }
@@ -1230,12 +1227,10 @@ mod tests {
                 cases.push(s);
             }
             for _ in 0..200 {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
+                let bits = crate::xorshift(&mut seed);
                 let mut b = p.as_bytes().to_vec();
                 for (k, x) in b.iter_mut().enumerate() {
-                    if (seed >> (k % 60)) & 1 == 1 {
+                    if (bits >> (k % 60)) & 1 == 1 {
                         x.make_ascii_uppercase();
                     }
                 }

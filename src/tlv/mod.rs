@@ -311,10 +311,7 @@ pub fn write(out: &mut alloc::string::String, id: u8, value: &str) -> Option<()>
 #[cfg(test)]
 pub(crate) fn tlv_like(seed: &mut u64, depth: u32) -> alloc::string::String {
     fn next(seed: &mut u64, n: u64) -> usize {
-        *seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((*seed >> 33) % n) as usize
+        (crate::xorshift(seed) % n) as usize
     }
     let mut s = alloc::string::String::new();
     for _ in 0..next(seed, 10) {
