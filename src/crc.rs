@@ -102,8 +102,9 @@ fn padded(bytes: &[u8]) -> u16 {
 #[cfg(feature = "simd-crc")]
 #[inline(always)]
 fn padded_in(block: &mut [u8], bytes: &[u8]) -> u16 {
-    let lead = block.len().saturating_sub(bytes.len());
-    let Some(tail) = block.get_mut(lead..) else {
+    // The last `bytes.len()` bytes of the block (the table for input longer than the block).
+    let Some(tail) = (block.len().checked_sub(bytes.len())).and_then(|lead| block.get_mut(lead..))
+    else {
         return ALGO.checksum(bytes);
     };
     tail.copy_from_slice(bytes);
@@ -313,6 +314,21 @@ mod tests {
             }
         }
         crc
+    }
+
+    #[cfg(feature = "simd-crc")]
+    #[test]
+    fn padded_block_takes_any_length() {
+        // Shorter than the block, as long, and longer (which the table takes instead).
+        let data: alloc::vec::Vec<u8> = (0..600u32).map(|i| (i * 31 + 7) as u8).collect();
+        for n in [0, 1, 143, 255, 256, 257, 511] {
+            let mut block = [0u8; 256];
+            assert_eq!(
+                padded_in(&mut block, &data[..n]),
+                bitwise(&data[..n]),
+                "{n}"
+            );
+        }
     }
 
     #[test]
