@@ -294,18 +294,25 @@ fn clean_additional_data(v: &[u8]) -> bool {
 /// The language template (64) with nothing to report: 00 and 01 present, no other ID.
 fn clean_language(v: &[u8]) -> bool {
     let mut has = [false; 2];
-    clean_template(v, |id, value| match id {
-        0 => {
-            has[0] = true;
-            matches!(value, [a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic())
+    clean_template(v, |id, value| {
+        if let Some(h) = has.get_mut(usize::from(id)) {
+            *h = true;
         }
-        1 => {
-            has[1] = true;
-            value.len() <= 25
-        }
-        2 => value.len() <= 15,
-        _ => false,
+        clean_language_sub(id, || value, value.len())
     }) && has == [true, true]
+}
+
+/// Sub-object `id` of the language template, of `chars` characters, with nothing to report:
+/// 00 two letters (its bytes read only then), 01 at most 25 characters, 02 at most 15, no
+/// other ID.
+#[inline(always)]
+fn clean_language_sub<'v>(id: u8, value: impl FnOnce() -> &'v [u8], chars: usize) -> bool {
+    match id {
+        0 => matches!(value(), [a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic()),
+        1 => chars <= 25,
+        2 => chars <= 15,
+        _ => false,
+    }
 }
 
 /// [`clean_language`] for a payload that is not all in 0x20–0x7E, read in place: the
@@ -333,14 +340,7 @@ pub(super) fn language_text(text: &str, start: usize, chars: usize) -> Option<(u
         let bit = 1u8 << id.min(7);
         clean &= seen & bit == 0
             && len != 0
-            && match id {
-                0 => {
-                    matches!(b.get(value..end), Some([a, b]) if a.is_ascii_alphabetic() && b.is_ascii_alphabetic())
-                }
-                1 => len <= 25,
-                2 => len <= 15,
-                _ => false,
-            };
+            && clean_language_sub(id, || b.get(value..end).unwrap_or_default(), len);
         seen |= bit;
         pos = end;
     }
