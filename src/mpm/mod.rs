@@ -105,16 +105,16 @@ impl<'a> Mpm<'a> {
         if text.len() > MAX_PAYLOAD_BYTES {
             return Err(ParseError::TooLong(text.len()));
         }
-        let (ascii_until, ans) = classify(text.as_bytes());
+        let b = text.as_bytes();
+        let (ascii_until, odd) = classify(b);
         self.ascii_until = ascii_until as u16;
         // A root that walks with no repeated ID and no zero length (nearly every real
-        // payload) is read straight from the bytes, checking the rules on the way (text in
-        // the common character set by the shortest path); anything else, errors included,
-        // goes through the general walker.
-        let indexed = if ans {
-            self.index_ans()
+        // payload) is read straight from the bytes, checking the rules on the way; anything
+        // else, errors included, goes through the general walker.
+        let indexed = if odd.0 == b.len() {
+            self.index_regular::<true>(odd)
         } else {
-            self.index_fast()
+            self.index_regular::<false>(odd)
         };
         if !indexed {
             self.index_walker()?;
@@ -123,38 +123,118 @@ impl<'a> Mpm<'a> {
     }
 }
 
-/// The length of the ASCII prefix of `b`, and whether every byte of `b` is in 0x20–0x7E,
-/// eight bytes at a time in one pass.
+/// The length of the ASCII prefix of `b`, and a span of `b` outside which every byte is in
+/// 0x20–0x7E: it starts at the first byte outside that range and ends just past the last
+/// (or, when a byte below 0x20 precedes it, a little later); `(b.len(), b.len())` when there
+/// is no such byte. Eight bytes at a time; the span is looked for only when there is one.
 #[inline]
-fn classify(b: &[u8]) -> (usize, bool) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = ONES * 0x80;
+fn classify(b: &[u8]) -> (usize, (usize, usize)) {
+    let none = (b.len(), b.len());
     if b.len() < 8 {
-        let ans = b.iter().all(|&c| (0x20..=0x7E).contains(&c));
-        return (first_non_ascii(b), ans);
+        return match b.iter().position(|c| !(0x20..=0x7E).contains(c)) {
+            None => (b.len(), none),
+            Some(lo) => (first_non_ascii(b), (lo, b.len())),
+        };
     }
     let word = |c: &[u8]| c.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w));
-    // `outside` has a byte's top bit set exactly when that byte is below 0x20 or above 0x7E
-    // (a borrow or carry only leaves a byte that is flagged itself); `high` collects the top
-    // bits of the bytes themselves.
-    let outside = |x: u64| (x.wrapping_sub(ONES * 0x20) & !x) | (x.wrapping_add(ONES) | x);
     let (mut high, mut bad) = (0, 0);
     for c in b.chunks_exact(8) {
         let w = word(c);
         high |= w;
-        bad |= outside(w);
+        bad |= outside_unmasked(w);
     }
     // The last eight bytes cover the tail (overlapping the last chunk).
     let w = word(b.get(b.len() - 8..).unwrap_or(&[]));
     high |= w;
-    bad |= outside(w);
+    bad |= outside_unmasked(w);
     if bad & HIGH == 0 {
-        (b.len(), true)
-    } else if high & HIGH == 0 {
-        (b.len(), false)
-    } else {
-        (first_non_ascii(b), false)
+        return (b.len(), none);
     }
+    let odd = odd_span(b);
+    let ascii_until = if high & HIGH == 0 {
+        b.len()
+    } else {
+        // The bytes before the span are ASCII.
+        odd.0 + first_non_ascii(b.get(odd.0..).unwrap_or_default())
+    };
+    (ascii_until, odd)
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = ONES * 0x80;
+
+/// The top bit of each byte of `x` (little-endian) that is below 0x20 or above 0x7E, and
+/// possibly of bytes after such a byte: a borrow or a carry starts only at a flagged byte
+/// and moves up, so the lowest flagged byte is always a true one.
+#[inline(always)]
+fn outside(x: u64) -> u64 {
+    outside_unmasked(x) & HIGH
+}
+
+/// [`outside`] before the mask: only the top bits mean anything.
+#[inline(always)]
+fn outside_unmasked(x: u64) -> u64 {
+    (x.wrapping_sub(ONES * 0x20) & !x) | (x.wrapping_add(ONES) | x)
+}
+
+/// For a `b` of at least eight bytes with a byte outside 0x20–0x7E: where the first such byte
+/// is, and an end past which there is none (see [`classify`]).
+#[cold]
+fn odd_span(b: &[u8]) -> (usize, usize) {
+    let word = |at: usize| {
+        b.get(at..)
+            .and_then(|r| r.first_chunk::<8>())
+            .map_or(0, |w| outside(u64::from_le_bytes(*w)))
+    };
+    let last = b.len() - 8;
+    // Blocks from the front, then words from the first block with a flagged byte (or the
+    // last whole block's end), the last eight bytes overlapping.
+    let mut at = 0;
+    while at + 32 <= b.len() && !odd_32(b, at) {
+        at += 32;
+    }
+    let mut at = at.min(last);
+    let lo = loop {
+        let o = word(at);
+        if o != 0 {
+            break at + (o.trailing_zeros() / 8) as usize;
+        }
+        if at == last {
+            break b.len();
+        }
+        at = (at + 8).min(last);
+    };
+    // From the back, the same down to the word that holds byte `lo` (flagged, so the words
+    // end there at the latest).
+    let floor = lo.min(last);
+    let mut end = b.len();
+    while end >= floor + 32 && !odd_32(b, end - 32) {
+        end -= 32;
+    }
+    let mut at = end.saturating_sub(8).clamp(floor, last);
+    let hi = loop {
+        let o = word(at);
+        if o != 0 {
+            break at + 8 - (o.leading_zeros() / 8) as usize;
+        }
+        if at == floor {
+            break b.len();
+        }
+        at = at.saturating_sub(8).max(floor);
+    };
+    (lo, hi.max(lo))
+}
+
+/// Whether any of the 32 bytes of `b` from `at` is outside 0x20–0x7E (false when fewer
+/// remain); a form the compiler turns into a few vector instructions.
+#[inline(always)]
+fn odd_32(b: &[u8], at: usize) -> bool {
+    b.get(at..)
+        .and_then(|r| r.first_chunk::<32>())
+        .is_some_and(|r| {
+            r.iter()
+                .fold(false, |o, &c| o | (c.wrapping_sub(0x20) > 0x5E))
+        })
 }
 
 /// `str::is_ascii`, eight bytes at a time including the tail (the standard one finishes
@@ -201,13 +281,41 @@ fn advance(text: &str, ascii_until: usize, start: usize, chars: usize) -> Option
     advance_slow(text, start, chars)
 }
 
-/// [`advance`] past the ASCII prefix, character by character.
+/// [`advance`] past the ASCII prefix: counts the bytes that start a character (all but
+/// `10xxxxxx`), eight at a time.
 #[inline(never)]
 pub(super) fn advance_slow(text: &str, start: usize, chars: usize) -> Option<usize> {
-    Some(start + value_of_chars(text.get(start..)?, chars)?.len())
+    let b = text.as_bytes().get(start..)?;
+    // Characters still to pass; the byte that starts the next one is the end.
+    let mut left = chars;
+    let mut at = 0;
+    while let Some(w) = b.get(at..).and_then(|r| r.first_chunk::<8>()) {
+        let w = u64::from_le_bytes(*w);
+        // Top bit of each byte that starts a character: not (bit 7 set and bit 6 clear).
+        let mut starts = !(w & !(w << 1)) & HIGH;
+        let n = starts.count_ones() as usize;
+        if left < n {
+            // The end is the start bit `left` places above the lowest.
+            for _ in 0..left {
+                starts &= starts - 1;
+            }
+            return Some(start + at + (starts.trailing_zeros() / 8) as usize);
+        }
+        left -= n;
+        at += 8;
+    }
+    for (k, &c) in b.iter().enumerate().skip(at) {
+        if c & 0xC0 != 0x80 {
+            if left == 0 {
+                return Some(start + k);
+            }
+            left -= 1;
+        }
+    }
+    (left == 0).then_some(start + b.len())
 }
 
-impl Mpm<'_> {
+impl<'a> Mpm<'a> {
     /// Records root object `id` found at character `offset`, its value starting at byte
     /// `start`.
     #[inline(always)]
@@ -222,18 +330,21 @@ impl Mpm<'_> {
         self.present |= bit;
     }
 
-    /// Indexes a root straight from the bytes, character by character only inside values
-    /// that are not ASCII, checking each object's rules on the way (`validate::Clean`);
-    /// false (with `self` to be reset) when it does not walk or repeats an ID or has a zero
-    /// length.
-    fn index_fast(&mut self) -> bool {
+    /// Indexes a root straight from the bytes, checking each object's rules on the way
+    /// (`validate::Clean`); false (with `self` to be reset) when it does not walk or repeats
+    /// an ID or has a zero length. Every byte outside the span `odd` is in 0x20–0x7E (see
+    /// [`classify`]), so there a value of `len` characters is its next `len` bytes; a value
+    /// that reaches into the span is read character by character. `ANS`: the span is empty
+    /// (the whole payload is in 0x20–0x7E).
+    #[inline(always)]
+    fn index_regular<const ANS: bool>(&mut self, odd: (usize, usize)) -> bool {
         let b = self.text.as_bytes();
         let base = b.as_ptr() as usize;
-        let ascii_until = usize::from(self.ascii_until);
-        let mut after_crc = false;
         let mut irregular = false;
         // Bytes minus characters so far: UTF-8 continuation bytes seen.
         let mut extra = 0;
+        // Outside 0x20–0x7E, an object after 63 is told as it comes (see below for `ANS`).
+        let mut after_crc = false;
         // Two 64-bit halves: cheaper to set a bit in than a u128.
         let mut present = [0u64; 2];
         let mut rules = validate::Clean::new();
@@ -250,96 +361,35 @@ impl Mpm<'_> {
                 return false;
             };
             let (start, len) = (first.as_ptr() as usize - base, first.len());
-            rest = if validate::is_ans_bytes(first) {
+            // A duplicate or a zero length: the general walker indexes the payload again
+            // (below), keeping each ID's first occurrence; until then the last one is kept.
+            let bit = 1 << (id & 63);
+            irregular |= (*half & bit != 0) | (len == 0);
+            *half |= bit;
+            *slot = start as u16;
+            if !ANS {
+                irregular |= after_crc;
+                after_crc = id == 63;
+            }
+            rest = if ANS || start + len <= odd.0 || start >= odd.1 {
                 // All in 0x20–0x7E: those bytes are the value.
                 rules.object(id, first);
                 next
             } else {
-                // A value whose first `len` bytes are ASCII is those bytes; one that is not
-                // ASCII holds more bytes than characters.
-                let end = if start + len <= ascii_until || first.is_ascii() {
-                    rules.text_object(id, self.text.get(start..start + len).unwrap_or_default());
-                    start + len
-                } else if let Some((end, clean)) = (id == 64)
-                    .then(|| validate::language_text(self.text, start, len))
-                    .flatten()
-                {
-                    rules.language(clean);
-                    end
-                } else {
-                    let Some(end) = advance_slow(self.text, start, len) else {
-                        return false;
-                    };
-                    rules.text_object(id, self.text.get(start..end).unwrap_or_default());
-                    end
+                let Some(end) = self.odd_value(&mut rules, id, start, len) else {
+                    return false;
                 };
                 extra += end - start - len;
                 b.get(end..).unwrap_or_default()
             };
-            // A duplicate or a zero length: the general walker indexes the payload (below),
-            // keeping each ID's first occurrence.
-            let bit = 1 << (id & 63);
-            if (*half & bit != 0) | (len == 0) {
-                return false;
-            }
-            *half |= bit;
-            *slot = start as u16;
-            irregular |= after_crc;
-            after_crc = id == 63;
-        }
-        // 00 present but not at offset 0.
-        irregular |= self.starts[0] > 4;
-        self.present = u128::from(present[0]) | u128::from(present[1]) << 64;
-        self.irregular = irregular;
-        (self.fast, self.dirty) = if !irregular && b.len() - extra <= 512 {
-            rules.finish(self.present)
-        } else {
-            (validate::Fast::General, 0)
-        };
-        self.chars = if self.fast != validate::Fast::General {
-            (b.len() - extra) as u16
-        } else {
-            0
-        };
-        true
-    }
-
-    /// Indexes the root of a payload whose bytes are all in 0x20–0x7E (so characters are
-    /// bytes), checking each object's rules on the way (`validate::Clean`); false (with `self`
-    /// to be reset) when it does not walk or repeats an ID or has a zero length.
-    fn index_ans(&mut self) -> bool {
-        let b = self.text.as_bytes();
-        let base = b.as_ptr() as usize;
-        let mut irregular = false;
-        let mut present = [0u64; 2];
-        let mut rules = validate::Clean::new();
-        let mut rest = b;
-        while !rest.is_empty() {
-            let Some((id, value, next)) = crate::tlv::split_ascii(rest) else {
-                return false;
-            };
-            let (Some(slot), Some(half)) = (
-                self.starts.get_mut(usize::from(id)),
-                present.get_mut(usize::from(id >> 6)),
-            ) else {
-                return false;
-            };
-            // A duplicate or a zero length: the general walker indexes the payload again
-            // (below), keeping each ID's first occurrence; until then the last one is kept.
-            let bit = 1 << (id & 63);
-            irregular |= (*half & bit != 0) | value.is_empty();
-            *half |= bit;
-            *slot = (value.as_ptr() as usize - base) as u16;
-            rules.object(id, value);
-            rest = next;
         }
         if irregular {
             return false;
         }
-        // 00 not first, or something after the (first) 63: a 63 that is not last ends
-        // before the text does. (A second 63 is a duplicate, irregular already.)
+        // 00 not first, or (`ANS`) something after the (first) 63: a 63 that is not last
+        // ends before the text does. A second 63 is a duplicate, irregular already.
         irregular |= self.starts[0] > 4;
-        if let Some(&crc) = self.starts.get(63).filter(|&&s| s != 0) {
+        if let Some(&crc) = self.starts.get(63).filter(|&&s| ANS && s != 0) {
             let digits = b.get(usize::from(crc).saturating_sub(2)..usize::from(crc));
             let len = digits.map_or(0, |d| {
                 d.iter()
@@ -349,17 +399,49 @@ impl Mpm<'_> {
         }
         self.present = u128::from(present[0]) | u128::from(present[1]) << 64;
         self.irregular = irregular;
-        (self.fast, self.dirty) = if !irregular && b.len() <= 512 {
+        let chars = b.len() - extra;
+        (self.fast, self.dirty) = if !irregular && chars <= 512 {
             rules.finish(self.present)
         } else {
             (validate::Fast::General, 0)
         };
         self.chars = if self.fast != validate::Fast::General {
-            b.len() as u16
+            chars as u16
         } else {
             0
         };
         true
+    }
+
+    /// A root value of `len` characters from byte `start` that may hold bytes outside
+    /// 0x20–0x7E: its rules (`validate::Clean`), and the byte where it ends (`None` when
+    /// fewer characters remain).
+    #[cold]
+    fn odd_value(
+        &self,
+        rules: &mut validate::Clean<'a>,
+        id: u8,
+        start: usize,
+        len: usize,
+    ) -> Option<usize> {
+        let text = self.text;
+        let first = text.as_bytes().get(start..start + len).unwrap_or_default();
+        // A value whose first `len` bytes are ASCII is those bytes; one that is not ASCII
+        // holds more bytes than characters.
+        if start + len <= usize::from(self.ascii_until) || first.is_ascii() {
+            rules.text_object(id, text.get(start..start + len).unwrap_or_default());
+            Some(start + len)
+        } else if let Some((end, clean)) = (id == 64)
+            .then(|| validate::language_text(text, start, len))
+            .flatten()
+        {
+            rules.language(clean);
+            Some(end)
+        } else {
+            let end = advance_slow(text, start, len)?;
+            rules.text_object(id, text.get(start..end).unwrap_or_default());
+            Some(end)
+        }
     }
 
     /// Indexes any root with the general walker, which also names structural errors.
@@ -381,7 +463,9 @@ impl Mpm<'_> {
     }
 }
 
-/// The first `chars` characters of `rest` (`None` when fewer remain).
+/// The first `chars` characters of `rest` (`None` when fewer remain): the reference the
+/// tests hold [`advance_slow`] to.
+#[cfg(test)]
 fn value_of_chars(rest: &str, chars: usize) -> Option<&str> {
     let Some(last) = chars.checked_sub(1) else {
         return Some("");
@@ -1344,6 +1428,64 @@ mod tests {
     use super::*;
 
     const ANNEX: &str = "00020101021229300012D156000000000510A93FO3230Q31280012D15600000001030812345678520441115802CN5914BEST TRANSPORT6007BEIJING64200002ZH0104最佳运输0202北京540523.7253031565502016233030412340603***0708A60086670902ME91320016A0112233449988770708123456786304A13A";
+
+    /// Random text of `n` characters drawn from ASCII letters, control characters, DEL and
+    /// two-, three- and four-byte characters.
+    fn mixed_text(seed: &mut u64, n: usize) -> alloc::string::String {
+        const PICK: [char; 10] = ['a', 'Z', '0', ' ', '\n', '\u{7f}', 'é', '北', '😀', '~'];
+        (0..n)
+            .map(|_| {
+                let r = crate::xorshift(seed);
+                // Mostly plain ASCII, as payloads are.
+                if r % 4 == 0 {
+                    PICK[(r >> 8) as usize % PICK.len()]
+                } else {
+                    char::from(b'A' + (r >> 8) as u8 % 26)
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn advance_slow_counts_characters() {
+        let mut seed = 5;
+        for n in 0..80 {
+            let t = mixed_text(&mut seed, n);
+            for (start, _) in t.char_indices().chain(core::iter::once((t.len(), ' '))) {
+                for chars in 0..=n + 2 {
+                    let want = value_of_chars(&t[start..], chars).map(|v| start + v.len());
+                    assert_eq!(
+                        advance_slow(&t, start, chars),
+                        want,
+                        "{t:?} {start} {chars}"
+                    );
+                }
+            }
+        }
+        assert_eq!(advance_slow("ab", 3, 0), None);
+    }
+
+    #[test]
+    fn classify_finds_the_ascii_prefix_and_the_odd_span() {
+        let mut seed = 9;
+        for i in 0..4000 {
+            let t = mixed_text(&mut seed, i % 300);
+            let b = t.as_bytes();
+            let (ascii_until, (lo, hi)) = classify(b);
+            let odd = |c: &u8| !(0x20..=0x7E).contains(c);
+            assert_eq!(
+                ascii_until,
+                b.iter().position(|c| !c.is_ascii()).unwrap_or(b.len())
+            );
+            match b.iter().rposition(odd) {
+                None => assert_eq!((lo, hi), (b.len(), b.len()), "{t:?}"),
+                Some(last) => {
+                    assert_eq!(Some(lo), b.iter().position(odd), "{t:?}");
+                    assert!(last < hi && hi <= b.len(), "{t:?} {hi}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn annex_example_fields() {

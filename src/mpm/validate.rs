@@ -202,6 +202,7 @@ impl<'a> Clean<'a> {
 
     /// After the last object of a regular root: what is left to check, and the objects that
     /// [`root_object`] must look at. `present` has bit `id` set for each root ID present.
+    #[inline(always)]
     pub(super) fn finish(&self, present: u128) -> (Fast, u128) {
         const ACCOUNTS: u128 = ((1u128 << 52) - 1) & !3;
         const REQUIRED: u128 = 1 | 1 << 52 | 1 << 53 | 1 << 58 | 1 << 59 | 1 << 60;
