@@ -343,7 +343,8 @@ impl<'a> Mpm<'a> {
         let mut irregular = false;
         // Bytes minus characters so far: UTF-8 continuation bytes seen.
         let mut extra = 0;
-        // Outside 0x20–0x7E, an object after 63 is told as it comes (see below for `ANS`).
+        // An object after 63: caught as it comes when the payload has bytes outside
+        // 0x20–0x7E, from where 63 ends when it has none (after the loop).
         let mut after_crc = false;
         // Two 64-bit halves: cheaper to set a bit in than a u128.
         let mut present = [0u64; 2];
