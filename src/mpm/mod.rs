@@ -171,7 +171,9 @@ fn outside(x: u64) -> u64 {
     outside_unmasked(x) & HIGH
 }
 
-/// [`outside`] before the mask: only the top bits mean anything.
+/// [`outside`] before the mask: only the top bits mean anything (a word has a byte below
+/// 0x20 or above 0x7E exactly when one of them is set: the classic "has less" and "has
+/// more" tests).
 #[inline(always)]
 fn outside_unmasked(x: u64) -> u64 {
     (x.wrapping_sub(ONES * 0x20) & !x) | (x.wrapping_add(ONES) | x)

@@ -437,12 +437,8 @@ fn is_ans(s: &str) -> bool {
 
 /// [`is_ans`] over bytes.
 #[inline]
-pub(super) fn is_ans_bytes(b: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = ONES * 0x80;
-    // Nonzero exactly when some byte is below 0x20 or above 0x7E (the classic "has less" and
-    // "has more" tests: a borrow or carry only crosses out of a byte that is itself flagged).
-    let bad = |x: u64| (x.wrapping_sub(ONES * 0x20) & !x) | (x.wrapping_add(ONES) | x);
+fn is_ans_bytes(b: &[u8]) -> bool {
+    use super::{outside_unmasked as bad, HIGH};
     if b.len() < 8 {
         if let (Some(head), Some(tail)) = (b.first_chunk::<4>(), b.last_chunk::<4>()) {
             // 4 to 7 bytes: two words that overlap.
