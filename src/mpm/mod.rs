@@ -393,12 +393,15 @@ impl<'a> Mpm<'a> {
         // ends before the text does. A second 63 is a duplicate, irregular already.
         irregular |= self.starts[0] > 4;
         if let Some(&crc) = self.starts.get(63).filter(|&&s| ANS && s != 0) {
-            let digits = b.get(usize::from(crc).saturating_sub(2)..usize::from(crc));
-            let len = digits.map_or(0, |d| {
-                d.iter()
-                    .fold(0, |n, c| n * 10 + usize::from(c.wrapping_sub(b'0')))
-            });
-            irregular |= usize::from(crc) + len != b.len();
+            let crc = usize::from(crc);
+            // The two length digits just before the value.
+            let len = match b.get(crc.saturating_sub(2)..crc) {
+                Some(&[t, u]) => {
+                    usize::from(t.wrapping_sub(b'0')) * 10 + usize::from(u.wrapping_sub(b'0'))
+                }
+                _ => 0,
+            };
+            irregular |= crc + len != b.len();
         }
         self.present = u128::from(present[0]) | u128::from(present[1]) << 64;
         self.irregular = irregular;
