@@ -192,38 +192,55 @@ const fn before_zero_byte(after: u16) -> u16 {
 
 /// The four upper-case hex digits of `crc`, as EMV writes them.
 pub fn to_hex(crc: u16) -> [u8; 4] {
-    let digit = |v: u16| {
-        let n = (v & 0xF) as u8;
-        if n < 10 {
-            b'0' + n
-        } else {
-            b'A' + n - 10
-        }
-    };
-    [
-        digit(crc >> 12),
-        digit(crc >> 8),
-        digit(crc >> 4),
-        digit(crc),
-    ]
+    let x = u32::from(crc);
+    // One nibble a byte, the most significant first in memory (little-endian byte 0).
+    let n = (x >> 12) | (x >> 8 & 0xF) << 8 | (x >> 4 & 0xF) << 16 | (x & 0xF) << 24;
+    // 1 in the bytes whose nibble is 10 or more: they take a letter, 7 places after '9' + 1.
+    let letter = (n + 0x0606_0606) >> 4 & 0x0101_0101;
+    (n + 0x3030_3030 + letter * 7).to_le_bytes()
 }
 
 /// Parses four hex digits, either case.
 pub fn from_hex(digits: &[u8]) -> Option<u16> {
-    if digits.len() != 4 {
+    hex4(digits).map(|(v, _)| v)
+}
+
+/// For each byte: its value as a hex digit, plus 0x10 for a lower-case letter; 0x80 when it is
+/// not a hex digit. (Indexing in a constant: out of bounds would fail the build, not a call.)
+#[allow(clippy::indexing_slicing)]
+const HEX: [u8; 256] = {
+    let mut t = [0x80u8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'A' as usize + i] = 10 + i as u8;
+        t[b'a' as usize + i] = 0x10 | (10 + i as u8);
+        i += 1;
+    }
+    t
+};
+
+/// Four hex digits: their value, and whether any is a lower-case letter. Four table lookups
+/// without a branch per digit, and independent of the CRC it is compared with.
+#[inline]
+fn hex4(digits: &[u8]) -> Option<(u16, bool)> {
+    let &[a, b, c, d] = digits else {
+        return None;
+    };
+    let v = [a, b, c, d].map(|x| HEX.get(usize::from(x)).copied().unwrap_or(0x80));
+    let all = v[0] | v[1] | v[2] | v[3];
+    if all & 0x80 != 0 {
         return None;
     }
-    let mut v = 0u16;
-    for &d in digits {
-        let n = match d {
-            b'0'..=b'9' => d - b'0',
-            b'a'..=b'f' => d - b'a' + 10,
-            b'A'..=b'F' => d - b'A' + 10,
-            _ => return None,
-        };
-        v = (v << 4) | u16::from(n);
-    }
-    Some(v)
+    let n = |x: u8| u16::from(x & 0xF);
+    Some((
+        n(v[0]) << 12 | n(v[1]) << 8 | n(v[2]) << 4 | n(v[3]),
+        all & 0x10 != 0,
+    ))
 }
 
 /// What the CRC of an EMV payload says.
@@ -269,14 +286,12 @@ pub fn check(payload: &str) -> CrcCheck {
     if !covered.ends_with(b"6304") {
         return CrcCheck::Missing;
     }
-    let Some(stated) = from_hex(digits) else {
+    let Some((stated, lowercase)) = hex4(digits) else {
         return CrcCheck::Missing;
     };
     let computed = crc16(covered);
     if computed == stated {
-        CrcCheck::Ok {
-            lowercase: digits.iter().any(u8::is_ascii_lowercase),
-        }
+        CrcCheck::Ok { lowercase }
     } else {
         CrcCheck::Mismatch { stated, computed }
     }
@@ -290,6 +305,38 @@ mod tests {
     fn check_value() {
         assert_eq!(crc16(b"123456789"), 0x29B1);
         assert_eq!(crc16(b""), 0xFFFF);
+    }
+
+    #[test]
+    fn to_hex_is_upper_case_hex_of_every_value() {
+        for v in 0..=u16::MAX {
+            let want = alloc::format!("{v:04X}");
+            assert_eq!(&to_hex(v), want.as_bytes(), "{v}");
+            assert_eq!(from_hex(&to_hex(v)), Some(v));
+        }
+    }
+
+    #[test]
+    fn hex4_reads_every_four_byte_pattern_of_hex_and_near_misses() {
+        // Each byte from the digits, both cases of every letter and their neighbours.
+        let pool = b"0189:/@AFGaf`g \x7f\x80\xff";
+        for &a in pool.iter() {
+            for &b in pool.iter() {
+                for &c in pool.iter() {
+                    for &d in pool.iter() {
+                        let w = [a, b, c, d];
+                        let want = core::str::from_utf8(&w)
+                            .ok()
+                            .filter(|s| s.bytes().all(|x| x.is_ascii_hexdigit()))
+                            .and_then(|s| u16::from_str_radix(s, 16).ok())
+                            .map(|v| (v, w.iter().any(u8::is_ascii_lowercase)));
+                        assert_eq!(hex4(&w), want, "{w:?}");
+                    }
+                }
+            }
+        }
+        assert_eq!(hex4(b"123"), None);
+        assert_eq!(hex4(b"12345"), None);
     }
 
     #[test]
