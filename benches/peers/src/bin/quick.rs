@@ -48,10 +48,12 @@ fn main() {
         .max(1);
     let twin = ascii_twin();
     let (thai, annex) = (THAI_BILL.to_owned(), ANNEX.to_owned());
-    let cases: [Case; 9] = [
+    let pix = qrpay_peer_bench::PIX.to_owned();
+    let cases: [Case; 10] = [
         ("thai parse+strict", &thai, parse_strict),
         ("thai parse", &thai, parse_only),
         ("thai crc", &thai, crc_only),
+        ("pix parse+strict", &pix, parse_strict),
         ("annex parse+strict", &annex, parse_strict),
         ("annex parse", &annex, parse_only),
         ("annex crc", &annex, crc_only),
