@@ -195,7 +195,8 @@ pub fn to_hex(crc: u16) -> [u8; 4] {
     let x = u32::from(crc);
     // One nibble a byte, the most significant first in memory (little-endian byte 0).
     let n = (x >> 12) | (x >> 8 & 0xF) << 8 | (x >> 4 & 0xF) << 16 | (x & 0xF) << 24;
-    // 1 in the bytes whose nibble is 10 or more: they take a letter, 7 places after '9' + 1.
+    // 1 in the bytes whose nibble is 10 or more. They take a letter: 'A' comes 7 places
+    // after the character that follows '9'.
     let letter = (n + 0x0606_0606) >> 4 & 0x0101_0101;
     (n + 0x3030_3030 + letter * 7).to_le_bytes()
 }

@@ -1244,7 +1244,6 @@ mod tests {
     fn template_sub_ids_above_63_read_as_the_general_checks_read_them() {
         // Merchant-account and additional-data templates with sub-IDs 64-99: the fast rules
         // leave them to the general checks, which must find what they always found.
-        let mut checked = 0;
         for (id, value) in [
             (29, "0012A000000677017002XY"),
             (29, "0012A00000067701990512345"),
@@ -1261,9 +1260,7 @@ mod tests {
             // Regular roots: the fast path reads them, flagging the template.
             assert_eq!(m.fast(), super::Fast::Rules, "{p}");
             assert_eq!(issues(&m), general(&m), "{p}");
-            checked += 1;
         }
-        assert_eq!(checked, 5);
     }
 
     /// Values around every limit the rules have (lengths 13, 15, 20, 25, 32...), and the
