@@ -253,12 +253,11 @@ fn is_ascii(b: &[u8]) -> bool {
     }
     // The last eight bytes cover the tail (overlapping the last chunk).
     acc |= word(b.get(b.len() - 8..).unwrap_or(&[]));
-    acc & 0x8080_8080_8080_8080 == 0
+    acc & HIGH == 0
 }
 
 /// The index of the first byte of `b` that is not ASCII (`b.len()` when none is).
 fn first_non_ascii(b: &[u8]) -> usize {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut chunks = b.chunks_exact(8);
     let mut at = 0;
     for c in &mut chunks {
