@@ -845,11 +845,17 @@ pub struct ConsumerDataRequest {
 impl ConsumerDataRequest {
     /// Reads a 62/09 value; `None` for a letter other than A, M, E or a repeated letter.
     pub fn parse(v: &str) -> Option<ConsumerDataRequest> {
+        Self::from_bytes(v.as_bytes())
+    }
+
+    /// [`ConsumerDataRequest::parse`] of the value's bytes (validation reads them without
+    /// checking UTF-8 first: only ASCII letters can succeed).
+    pub(crate) fn from_bytes(v: &[u8]) -> Option<ConsumerDataRequest> {
         let mut r = ConsumerDataRequest::default();
         if v.is_empty() || v.len() > 3 {
             return None;
         }
-        for c in v.bytes() {
+        for &c in v {
             let flag = match c {
                 b'A' => &mut r.address,
                 b'M' => &mut r.mobile,
@@ -926,7 +932,13 @@ pub enum Presence {
 impl MerchantChannel {
     /// Reads a 62/11 value; `None` unless it is 3 characters each in its defined range.
     pub fn parse(v: &str) -> Option<MerchantChannel> {
-        let [m, l, p] = <[u8; 3]>::try_from(v.as_bytes()).ok()?;
+        Self::from_bytes(v.as_bytes())
+    }
+
+    /// [`MerchantChannel::parse`] of the value's bytes (validation reads them without checking
+    /// UTF-8 first: only ASCII digits can succeed).
+    pub(crate) fn from_bytes(v: &[u8]) -> Option<MerchantChannel> {
+        let [m, l, p] = <[u8; 3]>::try_from(v).ok()?;
         let media = match m {
             b'0' => Media::PrintSticker,
             b'1' => Media::PrintBill,

@@ -274,15 +274,9 @@ fn clean_guid_template(v: &[u8]) -> bool {
 fn clean_additional_data(v: &[u8]) -> bool {
     clean_template(v, |id, value| match id {
         1..=8 => value.len() <= 25,
-        9 => core::str::from_utf8(value)
-            .ok()
-            .and_then(ConsumerDataRequest::parse)
-            .is_some(),
+        9 => ConsumerDataRequest::from_bytes(value).is_some(),
         10 => value.len() <= 20,
-        11 => core::str::from_utf8(value)
-            .ok()
-            .and_then(MerchantChannel::parse)
-            .is_some(),
+        11 => MerchantChannel::from_bytes(value).is_some(),
         50..=99 => clean_guid_template(value),
         // 00 and 12–49 are reserved.
         _ => false,
