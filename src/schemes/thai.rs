@@ -13,7 +13,7 @@
 use alloc::string::String;
 
 use super::{account_where, expect_country, expect_currency, is_digits, push};
-use super::{starts_ic, sub_path, SchemeData, SchemeId};
+use super::{starts_ic, sub_path, Folded, SchemeData, SchemeId};
 use crate::mpm::{BuildError, Mpm, MpmBuilder, SubIndex};
 use crate::report::{Code, Detail, Path, Report};
 
@@ -98,12 +98,26 @@ pub struct PromptPay<'a> {
     pub ota: Option<&'a str>,
 }
 
+/// The AIDs the readers and validators look for, folded to compare a word at a time.
+const TRANSFER: [Folded; 2] = [
+    Folded::new(CREDIT_TRANSFER_AID),
+    Folded::new(CUSTOMER_PRESENTED_AID),
+];
+const BILL: [Folded; 2] = [Folded::new(BILL_AIDS[0]), Folded::new(BILL_AIDS[1])];
+
+/// `g` is a PromptPay credit-transfer AID (merchant- or customer-presented), in any case.
+fn is_transfer_aid(g: &str) -> bool {
+    TRANSFER.iter().any(|f| f.is(g.as_bytes()))
+}
+
+/// `g` is a Thai QR bill-payment AID (domestic or cross-border), in any case.
+fn is_bill_aid(g: &str) -> bool {
+    BILL.iter().any(|f| f.is(g.as_bytes()))
+}
+
 /// Reads the first PromptPay credit-transfer template of `m`.
 pub fn read_promptpay<'a>(m: &Mpm<'a>) -> Option<PromptPay<'a>> {
-    let (a, t) = account_where(m, |g| {
-        g.eq_ignore_ascii_case(CREDIT_TRANSFER_AID)
-            || g.eq_ignore_ascii_case(CUSTOMER_PRESENTED_AID)
-    })?;
+    let (a, t) = account_where(m, is_transfer_aid)?;
     let first = PROXIES
         .iter()
         .find_map(|&k| t.get(k.sub_id()).map(|v| (k, v)));
@@ -119,10 +133,7 @@ pub fn read_promptpay<'a>(m: &Mpm<'a>) -> Option<PromptPay<'a>> {
 /// Checks the PromptPay profile: exactly one proxy of the right shape, currency 764,
 /// country TH.
 pub fn validate_promptpay(m: &Mpm<'_>, report: &mut Report) {
-    if let Some((a, t)) = account_where(m, |g| {
-        g.eq_ignore_ascii_case(CREDIT_TRANSFER_AID)
-            || g.eq_ignore_ascii_case(CUSTOMER_PRESENTED_AID)
-    }) {
+    if let Some((a, t)) = account_where(m, is_transfer_aid) {
         let t = SubIndex::new(t);
         let present: usize = PROXIES
             .iter()
@@ -188,12 +199,12 @@ pub struct ThaiBill<'a> {
 
 /// Reads the first Thai QR bill-payment template of `m`.
 pub fn read_bill<'a>(m: &Mpm<'a>) -> Option<ThaiBill<'a>> {
-    let (a, t) = account_where(m, |g| BILL_AIDS.iter().any(|b| g.eq_ignore_ascii_case(b)))?;
+    let (a, t) = account_where(m, is_bill_aid)?;
     let aid = t.guid()?;
     Some(ThaiBill {
         account_id: a.id,
         aid,
-        cross_border: aid.eq_ignore_ascii_case(BILL_AIDS[1]),
+        cross_border: BILL[1].is(aid.as_bytes()),
         biller_id: t.get(1),
         ref1: t.get(2),
         ref2: t.get(3),
@@ -202,8 +213,7 @@ pub fn read_bill<'a>(m: &Mpm<'a>) -> Option<ThaiBill<'a>> {
 
 /// Checks the bill-payment profile: 15-digit biller ID, reference 1 (≤20), currency 764.
 pub fn validate_bill(m: &Mpm<'_>, report: &mut Report) {
-    let Some((a, t)) = account_where(m, |g| BILL_AIDS.iter().any(|b| g.eq_ignore_ascii_case(b)))
-    else {
+    let Some((a, t)) = account_where(m, is_bill_aid) else {
         return;
     };
     let t = SubIndex::new(t);
@@ -225,7 +235,8 @@ pub fn validate_bill(m: &Mpm<'_>, report: &mut Report) {
         ),
     }
     match t.get(2) {
-        Some(v) if v.chars().count() <= 20 => {}
+        // No more characters than bytes: counted only when the bytes exceed 20.
+        Some(v) if v.len() <= 20 || v.chars().count() <= 20 => {}
         Some(_) => push(
             report,
             Code::SchemeThaiqrBiller,
@@ -380,5 +391,41 @@ mod tests {
         assert!(PromptPayBuilder::mobile("080123456").is_err());
         assert!(PromptPayBuilder::mobile("1801234567").is_err());
         assert!(PromptPayBuilder::national_id("110170009999").is_err());
+    }
+
+    #[test]
+    fn aid_tests_ignore_case_and_nothing_else() {
+        let transfer = [CREDIT_TRANSFER_AID, CUSTOMER_PRESENTED_AID];
+        let all = [transfer[0], transfer[1], BILL_AIDS[0], BILL_AIDS[1]];
+        let mut texts = alloc::vec::Vec::new();
+        for aid in all {
+            texts.push(aid.to_owned());
+            texts.push(aid.to_ascii_lowercase());
+            // Every one-byte change, and one byte more or less.
+            for at in 0..aid.len() {
+                for c in [b'0', b'1', b'2', b'6', b'9', b'a', b'B', b'@'] {
+                    let mut t = aid.as_bytes().to_vec();
+                    t[at] = c;
+                    texts.push(String::from_utf8(t).unwrap());
+                }
+            }
+            texts.push(alloc::format!("{aid}0"));
+            texts.push(aid[..aid.len() - 1].to_owned());
+        }
+        let (mut hits, mut misses) = (0, 0);
+        for t in &texts {
+            let want_transfer = transfer.iter().any(|a| t.eq_ignore_ascii_case(a));
+            let want_bill = BILL_AIDS.iter().any(|a| t.eq_ignore_ascii_case(a));
+            assert_eq!(is_transfer_aid(t), want_transfer, "{t}");
+            assert_eq!(is_bill_aid(t), want_bill, "{t}");
+            if want_transfer || want_bill {
+                hits += 1;
+            } else {
+                misses += 1;
+            }
+        }
+        // The four AIDs, in both cases, and edits that leave them unchanged or only
+        // change a letter's case.
+        assert!(hits >= 8 && misses > 400, "{hits} {misses}");
     }
 }
