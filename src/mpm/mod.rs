@@ -159,8 +159,7 @@ fn all_common(b: &[u8]) -> bool {
         }
     }
     let mut top = [0u8; 16];
-    let mut chunks = b.chunks_exact(16);
-    for c in &mut chunks {
+    for c in b.chunks_exact(16) {
         if let Some(c) = c.first_chunk::<16>() {
             fold(&mut top, c);
         }
