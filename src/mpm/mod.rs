@@ -152,7 +152,7 @@ fn classify(b: &[u8]) -> (usize, (usize, usize)) {
 /// instructions per block (a byte subtraction and a byte maximum). The last 16 bytes cover
 /// the tail, overlapping the last whole block.
 #[inline(always)]
-fn all_common(b: &[u8]) -> bool {
+pub(super) fn all_common(b: &[u8]) -> bool {
     fn fold(top: &mut [u8; 16], c: &[u8; 16]) {
         for (t, &c) in top.iter_mut().zip(c) {
             *t = (*t).max(c.wrapping_sub(0x20));

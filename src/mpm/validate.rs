@@ -426,29 +426,27 @@ fn is_ans(s: &str) -> bool {
     is_ans_bytes(s.as_bytes())
 }
 
-/// [`is_ans`] over bytes.
+/// [`is_ans`] over bytes: 16 bytes or more by the block test that classifies payloads
+/// ([`super::all_common`]), fewer by two overlapping words.
 #[inline]
 fn is_ans_bytes(b: &[u8]) -> bool {
     use super::{outside_unmasked as bad, HIGH};
-    if b.len() < 8 {
-        if let (Some(head), Some(tail)) = (b.first_chunk::<4>(), b.last_chunk::<4>()) {
-            // 4 to 7 bytes: two words that overlap.
-            const ONES32: u32 = 0x0101_0101;
-            let bad32 =
-                |x: u32| (x.wrapping_sub(ONES32 * 0x20) & !x) | (x.wrapping_add(ONES32) | x);
-            let acc = bad32(u32::from_le_bytes(*head)) | bad32(u32::from_le_bytes(*tail));
-            return acc & (ONES32 * 0x80) == 0;
-        }
-        return b.iter().all(|&c| (0x20..=0x7E).contains(&c));
+    if b.len() >= 16 {
+        return super::all_common(b);
     }
-    let word = |c: &[u8]| c.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w));
-    let mut acc = 0;
-    for c in b.chunks_exact(8) {
-        acc |= bad(word(c));
+    if let (Some(head), Some(tail)) = (b.first_chunk::<8>(), b.last_chunk::<8>()) {
+        // 8 to 15 bytes.
+        let acc = bad(u64::from_le_bytes(*head)) | bad(u64::from_le_bytes(*tail));
+        return acc & HIGH == 0;
     }
-    // The last eight bytes cover the tail (overlapping the last chunk).
-    acc |= bad(word(b.get(b.len() - 8..).unwrap_or(&[])));
-    acc & HIGH == 0
+    if let (Some(head), Some(tail)) = (b.first_chunk::<4>(), b.last_chunk::<4>()) {
+        // 4 to 7 bytes.
+        const ONES32: u32 = 0x0101_0101;
+        let bad32 = |x: u32| (x.wrapping_sub(ONES32 * 0x20) & !x) | (x.wrapping_add(ONES32) | x);
+        let acc = bad32(u32::from_le_bytes(*head)) | bad32(u32::from_le_bytes(*tail));
+        return acc & (ONES32 * 0x80) == 0;
+    }
+    b.iter().all(|&c| (0x20..=0x7E).contains(&c))
 }
 
 fn is_digits(s: &str) -> bool {
