@@ -325,10 +325,7 @@ pub(super) fn language_text(text: &str, start: usize, chars: usize) -> Option<(u
         left = left.checked_sub(4 + len)?;
         // The header is ASCII, so its end is a character boundary.
         let value = pos + 4;
-        let end = match b.get(value..value + len) {
-            Some(v) if v.is_ascii() => value + len,
-            _ => super::advance_slow(text, value, len)?,
-        };
+        let end = super::advance_in(text, value, len)?;
         let bit = 1u8 << id.min(7);
         clean &= seen & bit == 0
             && len != 0
