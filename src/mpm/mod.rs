@@ -299,7 +299,8 @@ pub(super) fn advance_slow(text: &str, start: usize, chars: usize) -> Option<usi
     advance_in(text, start, chars)
 }
 
-/// [`advance_slow`]'s loop, for callers that step over short values in place.
+/// [`advance_slow`] inlined, for the language template's values, which follow one another
+/// (each end locates the next header): no call and no spilled registers on that chain.
 #[inline(always)]
 pub(super) fn advance_in(text: &str, start: usize, chars: usize) -> Option<usize> {
     let b = text.as_bytes().get(start..)?;
@@ -308,20 +309,17 @@ pub(super) fn advance_in(text: &str, start: usize, chars: usize) -> Option<usize
     let mut at = 0;
     while let Some(w) = b.get(at..).and_then(|r| r.first_chunk::<8>()) {
         let w = u64::from_le_bytes(*w);
-        // 1 in each byte that starts a character: not (bit 7 set and bit 6 clear).
-        let starts = (!(w & !(w << 1)) & HIGH) >> 7;
-        // Byte k of `sums` counts the starts in bytes 0..=k (at most 8: nothing carries),
-        // so the top byte is the word's count (no popcount instruction in baseline x86-64).
-        let sums = starts.wrapping_mul(ONES);
-        let n = (sums >> 56) as usize;
+        // Top bit of each byte that starts a character: not (bit 7 set and bit 6 clear).
+        let mut starts = !(w & !(w << 1)) & HIGH;
+        // Their count: the sum of the bytes of `starts >> 7` (each 0 or 1) gathers in the top
+        // byte of the product with 0x0101…01 (no popcount instruction in baseline x86-64).
+        let n = ((starts >> 7).wrapping_mul(ONES) >> 56) as usize;
         if left < n {
-            // The end is the first byte whose count passes `left`; the bytes before it are
-            // those whose count is at most `left`. A byte's top bit stays set in
-            // `(sums | HIGH) - (left + 1)` exactly when its count passes `left` (counts and
-            // `left + 1` are at most 8: no borrow crosses a byte).
-            let past = ((sums | HIGH) - ONES * (left as u64 + 1)) & HIGH;
-            let passed = ((past >> 7).wrapping_mul(ONES) >> 56) as usize;
-            return Some(start + at + 8 - passed);
+            // The end is the start bit `left` places above the lowest.
+            for _ in 0..left {
+                starts &= starts - 1;
+            }
+            return Some(start + at + (starts.trailing_zeros() / 8) as usize);
         }
         left -= n;
         at += 8;

@@ -325,7 +325,13 @@ pub(super) fn language_text(text: &str, start: usize, chars: usize) -> Option<(u
         left = left.checked_sub(4 + len)?;
         // The header is ASCII, so its end is a character boundary.
         let value = pos + 4;
-        let end = super::advance_in(text, value, len)?;
+        // An ASCII value ends `len` bytes on whatever its bytes are: with the test predicted,
+        // the next header is read without waiting for this value's bytes, which stepping
+        // over them (`advance_in`) would make it do.
+        let end = match b.get(value..value + len) {
+            Some(v) if v.is_ascii() => value + len,
+            _ => super::advance_in(text, value, len)?,
+        };
         let bit = 1u8 << id.min(7);
         clean &= seen & bit == 0
             && len != 0
