@@ -225,6 +225,13 @@ const HEX: [u8; 256] = {
     t
 };
 
+/// The value of one hex digit, either case; `None` for any other byte. The same table as
+/// [`hex4`]: the crate's one definition of a hex digit.
+pub(crate) fn hex_digit(c: u8) -> Option<u8> {
+    let v = HEX.get(usize::from(c)).copied().unwrap_or(0x80);
+    (v & 0x80 == 0).then_some(v & 0xF)
+}
+
 /// Four hex digits: their value, and whether any is a lower-case letter. Four table lookups
 /// without a branch per digit, and independent of the CRC it is compared with.
 #[inline]
@@ -338,6 +345,14 @@ mod tests {
         }
         assert_eq!(hex4(b"123"), None);
         assert_eq!(hex4(b"12345"), None);
+    }
+
+    #[test]
+    fn hex_digit_is_a_hex_digit_of_either_case() {
+        for c in 0..=u8::MAX {
+            let want = char::from(c).to_digit(16).map(|d| d as u8);
+            assert_eq!(hex_digit(c), want, "{c:#x}");
+        }
     }
 
     #[test]

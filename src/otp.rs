@@ -72,14 +72,9 @@ impl SecretKey {
     }
 }
 
-/// The value of a hex digit, either case.
+/// The value of a hex digit, either case ([`crate::crc::hex_digit`]).
 pub(crate) fn hex_value(c: Option<u8>) -> Option<u8> {
-    match c? {
-        c @ b'0'..=b'9' => Some(c - b'0'),
-        c @ b'a'..=b'f' => Some(c - b'a' + 10),
-        c @ b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
+    c.and_then(crate::crc::hex_digit)
 }
 
 impl Drop for SecretKey {
