@@ -1548,6 +1548,28 @@ mod tests {
     }
 
     #[test]
+    fn classify_finds_sparse_odd_bytes_in_every_block_position() {
+        // One or two bytes outside 0x20–0x7E in plain text: the span and the ASCII prefix for
+        // every placement, across block and word boundaries and the overlapping last word.
+        for n in (16..=70).chain([127, 128, 129, 255, 256, 257, 300]) {
+            for i in 0..n {
+                for j in (i..n).step_by(5) {
+                    for (x, y) in [(0x1F, 0x7F), (0x80, 0x00), (0x7F, 0xC3)] {
+                        let mut b = alloc::vec![b'A'; n];
+                        b[i] = x;
+                        b[j] = y;
+                        let non_ascii = b.iter().position(|&c| c >= 0x80).unwrap_or(n);
+                        let (ascii_until, (lo, hi)) = classify(&b);
+                        let at = format!("{n} {i} {j} {x:#x} {y:#x}");
+                        assert_eq!((ascii_until, lo), (non_ascii, i), "{at}");
+                        assert!(j < hi && hi <= n, "{at} {hi}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn annex_example_fields() {
         let m = parse(ANNEX).unwrap();
         assert_eq!(m.payload_format_indicator(), Some("01"));
