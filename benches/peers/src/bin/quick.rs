@@ -4,7 +4,8 @@
 //! those). The ratios come from the peers benchmark (`qrpay-peer-bench`), not this.
 //!
 //! Prints the best pass and the median one. `quick [passes]`: Thai bill, EMVCo Annex and its
-//! ASCII twin (parse + strict validation + CRC, parse alone, CRC alone), then `recognize` over
+//! ASCII twin (parse + strict validation + CRC, parse alone, CRC alone; for the ASCII ones also
+//! the walk floor, a bare step from header to header with no checks), then `recognize` over
 //! the corpus. Payloads are heap copies, as a decoder hands them over.
 
 use std::hint::black_box;
@@ -14,6 +15,39 @@ use qrpay_peer_bench::{ascii_twin, corpus, qrpay_parse_strict as parse_strict, A
 
 fn parse_only(p: &str) -> bool {
     qrpay::mpm::parse(black_box(p)).is_ok()
+}
+
+/// The least any reader of EMV text must do: step from header to header (four digits, the
+/// last two the value's length), here over the root and into every template (IDs 26–51, 62,
+/// 64, 80–99), checking nothing else and recording nothing. A floor for `parse`, not a reader:
+/// it takes lengths as bytes, so it is timed on ASCII payloads only.
+fn walk_floor(p: &str) -> bool {
+    // The header step of qrpay's own walker (`tlv::split_ascii`): the four digits checked and
+    // read as one 32-bit word.
+    fn step(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+        let (h, tail) = b.split_first_chunk::<4>()?;
+        let d = u32::from_le_bytes(*h).wrapping_sub(0x3030_3030);
+        if (d | d.wrapping_add(0x7676_7676)) & 0x8080_8080 != 0 {
+            return None;
+        }
+        let t = d.wrapping_mul(10).wrapping_add(d >> 8);
+        let (value, rest) = tail.split_at_checked(usize::from((t >> 16) as u8))?;
+        Some((t as u8, value, rest))
+    }
+    let mut rest = black_box(p).as_bytes();
+    let mut n = 0usize;
+    while let Some((id, value, next)) = step(rest) {
+        if matches!(id, 26..=51 | 62 | 64 | 80..=99) {
+            let mut inner = value;
+            while let Some((_, _, after)) = step(inner) {
+                n += 1;
+                inner = after;
+            }
+        }
+        n += 1;
+        rest = next;
+    }
+    rest.is_empty() && n != 0
 }
 
 fn crc_only(p: &str) -> bool {
@@ -49,9 +83,10 @@ fn main() {
     let twin = ascii_twin();
     let (thai, annex) = (THAI_BILL.to_owned(), ANNEX.to_owned());
     let pix = qrpay_peer_bench::PIX.to_owned();
-    let cases: [Case; 10] = [
+    let cases: [Case; 12] = [
         ("thai parse+strict", &thai, parse_strict),
         ("thai parse", &thai, parse_only),
+        ("thai walk floor", &thai, walk_floor),
         ("thai crc", &thai, crc_only),
         ("pix parse+strict", &pix, parse_strict),
         ("annex parse+strict", &annex, parse_strict),
@@ -59,6 +94,7 @@ fn main() {
         ("annex crc", &annex, crc_only),
         ("twin parse+strict", &twin, parse_strict),
         ("twin parse", &twin, parse_only),
+        ("twin walk floor", &twin, walk_floor),
         ("twin crc", &twin, crc_only),
     ];
     for (name, p, f) in cases {
