@@ -1148,6 +1148,7 @@ mod tests {
     use crate::mpm::{parse, Mpm};
     use crate::{Mode, Report};
     use alloc::string::String;
+    use alloc::vec;
     use alloc::vec::Vec;
 
     /// The issues of `m` in strict mode: code, class, path, offset and detail, in order.
@@ -1508,6 +1509,286 @@ mod tests {
                     assert_eq!(is_ans(&s), want, "{s:?}");
                 }
             }
+        }
+    }
+
+    /// One data object of a generated root: an ID, and a value that is either text or a
+    /// template of sub-objects. `skew` is added to the length written in the header (0
+    /// nearly always; otherwise the root stops walking, or walks differently).
+    #[derive(Clone, Debug)]
+    struct Object {
+        id: u8,
+        value: Value,
+        skew: i8,
+    }
+
+    #[derive(Clone, Debug)]
+    enum Value {
+        Text(String),
+        Template(Vec<(u8, String, i8)>),
+    }
+
+    /// The ID or length field of a header: two digits, `n` clamped to 00–99.
+    fn two(n: i64) -> String {
+        alloc::format!("{:02}", n.clamp(0, 99))
+    }
+
+    fn encode(objects: &[Object]) -> String {
+        let mut out = String::new();
+        for o in objects {
+            let value = match &o.value {
+                Value::Text(t) => t.clone(),
+                Value::Template(subs) => subs
+                    .iter()
+                    .map(|(id, v, skew)| {
+                        let n = v.chars().count() as i64 + i64::from(*skew);
+                        alloc::format!("{}{}{v}", two(i64::from(*id)), two(n))
+                    })
+                    .collect(),
+            };
+            let n = value.chars().count() as i64 + i64::from(o.skew);
+            out.push_str(&two(i64::from(o.id)));
+            out.push_str(&two(n));
+            out.push_str(&value);
+        }
+        out
+    }
+
+    /// Text values: the probes (every limit and coded shape) and short strings over a pool
+    /// that mixes the common set with characters of two, three and four bytes, DEL and a
+    /// control character.
+    fn text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let pool = proptest::sample::select(vec![
+            '0', '1', '2', '5', '9', '.', 'A', 'Z', 'a', ' ', '*', '~', 'é', '最', '😀', '\u{7f}',
+            '\u{1}',
+        ]);
+        prop_oneof![
+            3 => proptest::sample::select(probes()),
+            2 => proptest::collection::vec(pool, 0..=30).prop_map(|c| c.into_iter().collect()),
+        ]
+    }
+
+    /// IDs weighted towards those with rules: 00, 01, the account templates, 52–64 and the
+    /// unreserved templates, with the reserved ones now and then.
+    fn id() -> impl proptest::strategy::Strategy<Value = u8> {
+        use proptest::prelude::*;
+        prop_oneof![
+            1 => Just(0u8),
+            1 => Just(1u8),
+            2 => 2u8..=25,
+            3 => 26u8..=51,
+            6 => 52u8..=64,
+            1 => 65u8..=79,
+            2 => 80u8..=99,
+        ]
+    }
+
+    fn skew() -> impl proptest::strategy::Strategy<Value = i8> {
+        use proptest::prelude::*;
+        prop_oneof![60 => Just(0i8), 1 => Just(-1i8), 1 => Just(1i8), 1 => Just(-3i8)]
+    }
+
+    fn object() -> impl proptest::strategy::Strategy<Value = Object> {
+        use proptest::prelude::*;
+        let sub = (0u8..=99, text(), skew());
+        let value = prop_oneof![
+            1 => text().prop_map(Value::Text),
+            1 => proptest::collection::vec(sub, 0..=5).prop_map(Value::Template),
+        ];
+        (id(), value, skew()).prop_map(|(id, value, skew)| Object { id, value, skew })
+    }
+
+    /// The objects of a payload that has what the rules ask for (a GUID template, the
+    /// mandatory objects, amounts and fees in the shapes that do and do not fit their
+    /// currency and indicator, language and additional data templates), in order.
+    fn merchant() -> impl proptest::strategy::Strategy<Value = Vec<Object>> {
+        use proptest::prelude::*;
+        // The first value (one that keeps the payload clean) three times in four, else any.
+        let pick = |v: &[&'static str]| {
+            let first = String::from(v[0]);
+            prop_oneof![
+                3 => Just(first),
+                1 => proptest::sample::select(v.to_vec()).prop_map(String::from),
+            ]
+        };
+        let plain = |id: u8, value: String| Object {
+            id,
+            value: Value::Text(value),
+            skew: 0,
+        };
+        let template = |id: u8, subs: Vec<(u8, String)>| Object {
+            id,
+            value: Value::Template(subs.into_iter().map(|(i, v)| (i, v, 0)).collect()),
+            skew: 0,
+        };
+        let name = prop_oneof![
+            4 => pick(&["SHOP", "BEST TRANSPORT", "A"]),
+            2 => pick(&["最佳运输", "Café é", "北京", "😀"]),
+            1 => text(),
+        ];
+        let optional_sub = |ids: core::ops::RangeInclusive<u8>| {
+            prop_oneof![
+                2 => Just(Vec::new()),
+                1 => proptest::collection::vec((ids, text()), 1..=2),
+            ]
+        };
+        (
+            (
+                pick(&["11", "12", "13"]),
+                26u8..=51,
+                pick(&["A000000677010111", "D15600000000", "br.gov.bcb.pix", ""]),
+                optional_sub(1..=99),
+                pick(&["5812", "0000", "58A2"]),
+                pick(&["764", "156", "392", "986", "999"]),
+                proptest::option::of(pick(&["1500.00", "23.72", "100", "1.5", "0.5", "1.234"])),
+            ),
+            (
+                proptest::option::weighted(0.3, pick(&["01", "02", "03", "04"])),
+                proptest::option::weighted(0.2, pick(&["1.00", "5"])),
+                proptest::option::weighted(0.2, pick(&["3.5", "50", "101"])),
+                pick(&["TH", "CN", "th"]),
+                name.clone(),
+                name.clone(),
+            ),
+            (
+                proptest::option::weighted(0.3, optional_sub(1..=99)),
+                proptest::option::of((
+                    pick(&["ZH", "TH", "z1"]),
+                    name.clone(),
+                    proptest::option::of(name),
+                )),
+            ),
+        )
+            .prop_map(move |(a, b, c)| {
+                let (indicator, account, guid, subs, mcc, currency, amount) = a;
+                let (tip, fixed, percent, country, merchant, city) = b;
+                let (additional, language) = c;
+                let mut root = vec![plain(1, indicator)];
+                let mut account_subs = vec![(0, guid)];
+                account_subs.extend(subs);
+                root.push(template(account, account_subs));
+                root.push(plain(52, mcc));
+                root.push(plain(53, currency));
+                root.extend(amount.map(|v| plain(54, v)));
+                root.extend(tip.map(|v| plain(55, v)));
+                root.extend(fixed.map(|v| plain(56, v)));
+                root.extend(percent.map(|v| plain(57, v)));
+                root.push(plain(58, country));
+                root.push(plain(59, merchant));
+                root.push(plain(60, city));
+                root.extend(additional.map(|subs| template(62, subs)));
+                if let Some((lang, name, city)) = language {
+                    let mut subs = vec![(0, lang), (1, name)];
+                    subs.extend(city.map(|c| (2, c)));
+                    root.push(template(64, subs));
+                }
+                root
+            })
+    }
+
+    /// A payload: usually 00 first, then either objects of any ID and shape or a merchant's
+    /// objects (`merchant`) with a few random ones inserted, dropped or repeated; then
+    /// usually a CRC object whose value is right (upper or lower case), wrong, or missing.
+    fn payload() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let random = proptest::collection::vec(object(), 0..=18);
+        let edit = (any::<u8>(), 0u8..4, object());
+        let edits = prop_oneof![
+            2 => Just(Vec::new()),
+            1 => proptest::collection::vec(edit, 1..=3),
+        ];
+        let near = (merchant(), edits).prop_map(|(mut root, edits)| {
+            for (at, what, o) in edits {
+                let at = usize::from(at) % (root.len() + 1);
+                match what {
+                    0 | 1 => root.insert(at, o),
+                    2 if at < root.len() => {
+                        root.remove(at);
+                    }
+                    _ => {
+                        if let Some(o) = root.get(at).cloned() {
+                            root.push(o);
+                        }
+                    }
+                }
+            }
+            root
+        });
+        let objects = prop_oneof![1 => random, 3 => near];
+        (proptest::bool::weighted(0.8), objects, 0u8..6).prop_map(|(lead, objects, crc)| {
+            let mut body = String::new();
+            if lead {
+                body.push_str("000201");
+            }
+            body.push_str(&encode(&objects));
+            if crc == 5 {
+                return body;
+            }
+            body.push_str("6304");
+            let value = crate::crc::crc16(body.as_bytes());
+            let tail = match crc {
+                0..=2 => alloc::format!("{value:04X}"),
+                3 => alloc::format!("{value:04x}"),
+                _ => alloc::format!("{:04X}", value ^ 1),
+            };
+            body + &tail
+        })
+    }
+
+    /// The generator reaches every way of reading a root, so that the comparison below
+    /// covers them: roots that do not walk, the general checks, the fast path with flagged
+    /// objects and with nothing to report, and text that is not ASCII.
+    #[test]
+    fn generated_roots_reach_every_path() {
+        use proptest::strategy::{Strategy, ValueTree};
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let strategy = payload();
+        let (mut broken, mut general, mut rules, mut clean, mut utf8) = (0, 0, 0, 0, 0);
+        for _ in 0..2000 {
+            let Ok(tree) = strategy.new_tree(&mut runner) else {
+                continue;
+            };
+            let p = tree.current();
+            utf8 += usize::from(!p.is_ascii());
+            match parse(&p).map(|m| m.fast()) {
+                Err(_) => broken += 1,
+                Ok(super::Fast::General) => general += 1,
+                Ok(super::Fast::Rules) => rules += 1,
+                Ok(super::Fast::Clean) => clean += 1,
+            }
+        }
+        assert!(broken >= 100, "{broken}");
+        assert!(general >= 200, "{general}");
+        assert!(rules >= 400, "{rules}");
+        assert!(clean >= 20, "{clean}");
+        assert!(utf8 >= 400, "{utf8}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+
+        /// Generated roots of every shape (templates, characters of every width, reserved
+        /// IDs, duplicates, zero and wrong lengths, CRCs right and wrong): the index the
+        /// fast path builds is the general walker's, and strict validation reports what the
+        /// general checks report, issue for issue.
+        #[test]
+        fn fast_path_matches_the_general_reader_on_generated_roots(p in payload()) {
+            let Ok(m) = parse(&p) else {
+                // A root that does not walk fails in the general walker as well.
+                let mut w = Mpm::blank(&p);
+                proptest::prop_assert!(w.index_walker().is_err() || p.is_empty(), "{}", p);
+                return Ok(());
+            };
+            let mut walked = m.clone();
+            walked.index_walker().unwrap();
+            proptest::prop_assert_eq!(&walked, &m, "{}", p);
+            let mut slow = walked;
+            slow.ascii_until = 0;
+            slow.fast = super::Fast::General;
+            slow.chars = 0;
+            slow.dirty = 0;
+            proptest::prop_assert_eq!(issues(&m), issues(&slow), "{}", p);
         }
     }
 }
