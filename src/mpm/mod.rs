@@ -69,7 +69,9 @@ pub struct Mpm<'a> {
 }
 
 /// Reads the root structure of an MPM payload. It checks only that the data objects walk;
-/// [`validate`] checks the rules and [`crate::decode()`] does both with the CRC.
+/// [`validate`] checks the rules and [`crate::decode()`] does both with the CRC. A loop over
+/// many payloads can read each into one view with [`Mpm::read`] instead, which saves moving
+/// the view out of this function.
 #[inline]
 pub fn parse(text: &str) -> Result<Mpm<'_>, ParseError> {
     // Built in the caller's frame and filled in place: returning a 256-byte view from a
@@ -94,6 +96,55 @@ impl<'a> Mpm<'a> {
             chars: 0,
             dirty: 0,
         }
+    }
+
+    /// A view that holds no payload, to read payloads into with [`Mpm::read`]. It reads as
+    /// the empty text: every getter answers `None`, [`Mpm::objects`] yields nothing.
+    #[inline]
+    pub fn empty() -> Mpm<'a> {
+        Mpm::blank("")
+    }
+
+    /// Reads `text` into this view in place, replacing what it held: [`parse`] without
+    /// returning the view by value. `parse` builds the view (256 bytes) in its own frame and
+    /// the compiler keeps the move out of it, whose loads wait for the stores the index has
+    /// just made; a loop over many payloads can keep one view and read each into it
+    /// (PERFORMANCE.md has the figures). On an error the view is [`Mpm::empty`].
+    ///
+    /// ```
+    /// use qrpay::mpm::{self, Mpm};
+    /// # let a = &qrpay::mpm::MpmBuilder::new("0000", "764", "TH", "SHOP", "BANGKOK")
+    /// #     .account_template(29, &[(0, "A000000677010111"), (1, "0066812345678")]).build().unwrap();
+    /// # let b = &qrpay::mpm::MpmBuilder::new("0000", "702", "SG", "KOPI", "SINGAPORE")
+    /// #     .account_template(26, &[(0, "SG.PAYNOW"), (1, "2"), (2, "200012345X")]).build().unwrap();
+    /// let mut m = Mpm::empty();
+    /// let mut currencies = Vec::new();
+    /// for payload in [a, b] {
+    ///     m.read(payload)?;
+    ///     let mut report = qrpay::Report::new(qrpay::Mode::Strict);
+    ///     mpm::validate(&m, &mut report);
+    ///     assert!(report.is_empty());
+    ///     currencies.push(m.currency().unwrap().alpha);
+    /// }
+    /// assert_eq!(currencies, ["THB", "SGD"]);
+    /// assert!(m.read("0002").is_err());
+    /// assert_eq!(m, Mpm::empty());
+    /// # Ok::<(), qrpay::mpm::ParseError>(())
+    /// ```
+    #[inline]
+    pub fn read(&mut self, text: &'a str) -> Result<(), ParseError> {
+        *self = Mpm::blank(text);
+        let read = self.index();
+        if read.is_err() {
+            self.clear();
+        }
+        read
+    }
+
+    /// [`Mpm::read`] after an error: no payload.
+    #[cold]
+    fn clear(&mut self) {
+        *self = Mpm::empty();
     }
 
     /// Fills in the index of a [`Mpm::blank`] view; the same errors as [`parse`].

@@ -1765,6 +1765,58 @@ mod tests {
         assert!(utf8 >= 400, "{utf8}");
     }
 
+    /// `Mpm::read` into one view, payload after payload (the corpus forwards then backwards,
+    /// so each payload follows two others; those that are not MPM included): the view equals
+    /// what `parse` returns, or is the empty view with `parse`'s error. Nothing of the payload
+    /// before stays.
+    #[test]
+    fn read_in_place_equals_parse_on_the_corpus() {
+        let all = corpus();
+        let mut m = Mpm::empty();
+        let (mut read, mut failed) = (0, 0);
+        for p in all.iter().chain(all.iter().rev()) {
+            match (m.read(p), parse(p)) {
+                (Ok(()), Ok(v)) => {
+                    assert_eq!(m, v, "{p}");
+                    read += 1;
+                }
+                (Err(a), Err(b)) => {
+                    assert_eq!(a, b, "{p}");
+                    assert_eq!(m, Mpm::empty(), "{p}");
+                    failed += 1;
+                }
+                (a, b) => panic!("{p}: read {a:?}, parse {:?}", b.map(|_| ())),
+            }
+        }
+        assert!(read >= 400 && failed >= 100, "{read} {failed}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
+
+        /// A view that held a corpus payload (or failed to read one), then reads a generated
+        /// payload, equals `parse` of the second (or is empty, with the same error).
+        #[test]
+        fn read_into_a_used_view_equals_parse(
+            a in proptest::sample::select(corpus()),
+            b in payload(),
+        ) {
+            let mut m = Mpm::empty();
+            let _ = m.read(&a);
+            let got = m.read(&b);
+            match parse(&b) {
+                Ok(v) => {
+                    proptest::prop_assert_eq!(got, Ok(()), "{} then {}", a, b);
+                    proptest::prop_assert_eq!(&m, &v, "{} then {}", a, b);
+                }
+                Err(e) => {
+                    proptest::prop_assert_eq!(got, Err(e), "{} then {}", a, b);
+                    proptest::prop_assert_eq!(&m, &Mpm::empty(), "{} then {}", a, b);
+                }
+            }
+        }
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
 

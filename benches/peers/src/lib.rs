@@ -41,3 +41,17 @@ pub fn qrpay_parse_strict(p: &str) -> bool {
         Err(_) => false,
     }
 }
+
+/// qrpay: `Mpm::read` (the view read in place) + `mpm::validate` in strict mode (CRC
+/// included); true when nothing is wrong.
+pub fn qrpay_read_strict(p: &str) -> bool {
+    let mut m = qrpay::mpm::Mpm::empty();
+    match m.read(black_box(p)) {
+        Ok(()) => {
+            let mut r = qrpay::Report::new(qrpay::Mode::Strict);
+            qrpay::mpm::validate(&m, &mut r);
+            r.is_empty()
+        }
+        Err(_) => false,
+    }
+}

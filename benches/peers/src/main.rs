@@ -9,13 +9,19 @@
 //! * `brcode` 1.4.2: `from_str(s)` plus `crc16_ccitt` of the covered bytes compared with the
 //!   stated CRC (brcode's own parse does not check it).
 //! * `emv-qrcps` 0.1.1: `helpers::validate(s)`, its CRC check (it has no generic parser).
+//!
+//! qrpay's parse + strict validation + CRC is timed two ways: `mpm::parse` (the view returned
+//! by value) then `mpm::validate`, and `Mpm::read` (the view read in place) then
+//! `mpm::validate`; each has its ratios.
 
 use std::hint::black_box;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
 use crc::{Crc, NoTable, Table, CRC_16_IBM_3740};
-use qrpay_peer_bench::{ascii_twin, corpus, qrpay_parse_strict, ANNEX, PIX, THAI_BILL};
+use qrpay_peer_bench::{
+    ascii_twin, corpus, qrpay_parse_strict, qrpay_read_strict, ANNEX, PIX, THAI_BILL,
+};
 
 /// A timed call: its name, the call, calls per batch and the best nanoseconds per call.
 type Entry<'a> = (String, Box<dyn FnMut() -> bool + 'a>, u64, f64);
@@ -199,6 +205,7 @@ fn main() {
     // Every implementation must agree on what it is timed on.
     for p in [THAI_BILL, ANNEX, PIX] {
         assert!(qrpay_parse_strict(p), "qrpay strict {p}");
+        assert!(qrpay_read_strict(p), "qrpay read strict {p}");
         assert!(emv_qrcps_crc(p), "emv-qrcps {p}");
     }
     assert!(qrpay_decode_strict(THAI_BILL) && qrpay_decode_strict(PIX));
@@ -206,7 +213,10 @@ fn main() {
     assert!(brcode_with_crc(PIX));
     assert_eq!(crc_slice8(b"123456789"), 0x29B1);
     let twin = ascii_twin();
-    assert!(qrpay_parse_strict(&twin), "{twin}");
+    assert!(
+        qrpay_parse_strict(&twin) && qrpay_read_strict(&twin),
+        "{twin}"
+    );
     assert!(promptparse(&twin, true) && promptparse(&twin, false));
     let annex_strict = survives(|p| promptparse(p, true), ANNEX);
     let annex_lenient = survives(|p| promptparse(p, false), ANNEX);
@@ -244,6 +254,9 @@ fn main() {
         s.add(&format!("{name} qrpay parse+strict"), move || {
             qrpay_parse_strict(p)
         });
+        s.add(&format!("{name} qrpay read+strict"), move || {
+            qrpay_read_strict(p)
+        });
         s.add(&format!("{name} qrpay decode strict"), move || {
             qrpay_decode_strict(p)
         });
@@ -263,6 +276,7 @@ fn main() {
     s.add("pix brcode+crc", || brcode_with_crc(PIX));
     let tw = twin.as_str();
     s.add("twin qrpay parse+strict", move || qrpay_parse_strict(tw));
+    s.add("twin qrpay read+strict", move || qrpay_read_strict(tw));
     s.add("twin promptparse strict", move || promptparse(tw, true));
     s.add("twin promptparse lenient", move || promptparse(tw, false));
     for (n, d) in &crc_data {
@@ -314,10 +328,12 @@ fn main() {
     ] {
         println!("\n{title}: parse + strict validation + CRC");
         let q = s.ns(&format!("{name} qrpay parse+strict"));
+        let qr = s.ns(&format!("{name} qrpay read+strict"));
         let qd = s.ns(&format!("{name} qrpay decode strict"));
         let crc = s.ns(&format!("{name} qrpay crc only"));
         let em = s.ns(&format!("{name} emv-qrcps crc"));
         line("qrpay mpm::parse + mpm::validate (strict)", q);
+        line("qrpay Mpm::read (in place) + mpm::validate (strict)", qr);
         line("qrpay decode_with (strict, schemes too)", qd);
         line("qrpay crc::crc16 only (same bytes)", crc);
         line("emv-qrcps helpers::validate (CRC only)", em);
@@ -330,6 +346,7 @@ fn main() {
             println!("  promptparse strict on it: {}", outcome(annex_strict));
             println!("  promptparse lenient on it: {}", outcome(annex_lenient));
             let qt = s.ns("twin qrpay parse+strict");
+            let qtr = s.ns("twin qrpay read+strict");
             let pp = s.ns("twin promptparse strict");
             let ppl = s.ns("twin promptparse lenient");
             println!(
@@ -337,12 +354,18 @@ fn main() {
             );
             println!("   it is timed on the ASCII twin: same structure, ASCII names, CRC recomputed, 252 B)");
             line("qrpay parse+strict on the ASCII twin", qt);
+            line("qrpay read+strict on the ASCII twin", qtr);
             line("promptparse parse(strict=true) on the ASCII twin", pp);
             line("promptparse parse(strict=false) on the ASCII twin", ppl);
             // The comparison for the Annex example is promptparse's lenient mode.
             ratios.push((
                 "annex: promptparse lenient (twin) / qrpay parse+strict (Annex)".into(),
                 ppl / q,
+                ">= 10",
+            ));
+            ratios.push((
+                "annex: promptparse lenient (twin) / qrpay read+strict (Annex)".into(),
+                ppl / qr,
                 ">= 10",
             ));
             ratios.push((
@@ -353,6 +376,11 @@ fn main() {
             ratios.push((
                 "twin: promptparse lenient / qrpay parse+strict".into(),
                 ppl / qt,
+                "",
+            ));
+            ratios.push((
+                "twin: promptparse lenient / qrpay read+strict".into(),
+                ppl / qtr,
                 "",
             ));
             ratios.push((
@@ -368,6 +396,11 @@ fn main() {
             ratios.push((
                 format!("{name}: promptparse strict / qrpay parse+strict"),
                 pp / q,
+                if name == "thai" { ">= 10" } else { "" },
+            ));
+            ratios.push((
+                format!("{name}: promptparse strict / qrpay read+strict"),
+                pp / qr,
                 if name == "thai" { ">= 10" } else { "" },
             ));
             ratios.push((

@@ -1,5 +1,7 @@
 //! A fixed workload for `valgrind --tool=callgrind`: instruction counts, not time, decide
-//! changes on a shared machine. `profile <thai|annex|twin|pix|crc-thai|decode-thai|mpm-corpus|recognize> [iterations]`.
+//! changes on a shared machine. `profile <thai|annex|twin|pix|thai-read|annex-read|twin-read|
+//! crc-thai|decode-thai|mpm-corpus|recognize> [iterations]` (`-read`: the view read in place
+//! with `Mpm::read` instead of returned by `mpm::parse`).
 
 use std::hint::black_box;
 
@@ -26,6 +28,9 @@ fn main() {
             "annex" => usize::from(parse_strict(ANNEX)),
             "pix" => usize::from(parse_strict(PIX)),
             "twin" => usize::from(parse_strict(&twin)),
+            "thai-read" => usize::from(qrpay_peer_bench::qrpay_read_strict(THAI_BILL)),
+            "annex-read" => usize::from(qrpay_peer_bench::qrpay_read_strict(ANNEX)),
+            "twin-read" => usize::from(qrpay_peer_bench::qrpay_read_strict(&twin)),
             "mpm-corpus" => mpms
                 .iter()
                 .map(|p| match qrpay::mpm::parse(black_box(p)) {

@@ -3,15 +3,19 @@
 //! to decide changes whose cost is latency, not instruction count (callgrind cannot see
 //! those). The ratios come from the peers benchmark (`qrpay-peer-bench`), not this.
 //!
-//! Prints the best pass and the median one. `quick [passes]`: Thai bill, EMVCo Annex and its
-//! ASCII twin (parse + strict validation + CRC, parse alone, CRC alone; for the ASCII ones also
-//! the walk floor, a bare step from header to header with no checks), then `recognize` over
-//! the corpus. Payloads are heap copies, as a decoder hands them over.
+//! Prints the best pass and the median one. `quick [passes]`: Thai bill, Pix, EMVCo Annex and
+//! its ASCII twin (parse + strict validation + CRC with the view returned by `mpm::parse` and
+//! with it read in place by `Mpm::read`, parse alone, CRC alone; for the ASCII ones also the
+//! walk floor, a bare step from header to header with no checks), then `recognize` over the
+//! corpus. Payloads are heap copies, as a decoder hands them over.
 
 use std::hint::black_box;
 use std::time::Instant;
 
-use qrpay_peer_bench::{ascii_twin, corpus, qrpay_parse_strict as parse_strict, ANNEX, THAI_BILL};
+use qrpay_peer_bench::{
+    ascii_twin, corpus, qrpay_parse_strict as parse_strict, qrpay_read_strict as read_strict,
+    ANNEX, THAI_BILL,
+};
 
 fn parse_only(p: &str) -> bool {
     qrpay::mpm::parse(black_box(p)).is_ok()
@@ -83,16 +87,20 @@ fn main() {
     let twin = ascii_twin();
     let (thai, annex) = (THAI_BILL.to_owned(), ANNEX.to_owned());
     let pix = qrpay_peer_bench::PIX.to_owned();
-    let cases: [Case; 12] = [
+    let cases: [Case; 16] = [
         ("thai parse+strict", &thai, parse_strict),
+        ("thai read+strict", &thai, read_strict),
         ("thai parse", &thai, parse_only),
         ("thai walk floor", &thai, walk_floor),
         ("thai crc", &thai, crc_only),
         ("pix parse+strict", &pix, parse_strict),
+        ("pix read+strict", &pix, read_strict),
         ("annex parse+strict", &annex, parse_strict),
+        ("annex read+strict", &annex, read_strict),
         ("annex parse", &annex, parse_only),
         ("annex crc", &annex, crc_only),
         ("twin parse+strict", &twin, parse_strict),
+        ("twin read+strict", &twin, read_strict),
         ("twin parse", &twin, parse_only),
         ("twin walk floor", &twin, walk_floor),
         ("twin crc", &twin, crc_only),
