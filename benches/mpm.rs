@@ -1,5 +1,6 @@
 //! MPM decode speed: parse + strict validation + CRC of the 157-byte Thai bill-payment
-//! payload and of the EMVCo annex example, beside the CRC of the same bytes alone.
+//! payload and of the EMVCo annex example (the view returned by `mpm::parse`, and read in
+//! place into one view with `Mpm::read`), beside the CRC of the same bytes alone.
 //!
 //! `cargo bench --bench mpm`; criterion prints time per payload (payloads/s = 1 / time).
 
@@ -16,13 +17,27 @@ fn decode_strict(p: &str) -> bool {
     r.is_empty()
 }
 
+/// [`decode_strict`] with the payload read into `m`, a view kept from call to call.
+fn read_strict<'a>(m: &mut qrpay::mpm::Mpm<'a>, p: &'a str) -> bool {
+    m.read(p).expect("parses");
+    let mut r = qrpay::Report::new(qrpay::Mode::Strict);
+    qrpay::mpm::validate(m, &mut r);
+    r.is_empty()
+}
+
 fn bench(c: &mut Criterion) {
     assert!(decode_strict(THAI_BILL) && decode_strict(ANNEX));
+    let mut view = qrpay::mpm::Mpm::empty();
+    assert!(read_strict(&mut view, THAI_BILL) && read_strict(&mut view, ANNEX));
     let mut g = c.benchmark_group("mpm");
     for (name, p) in [("thai-bill-157B", THAI_BILL), ("emvco-annex", ANNEX)] {
         g.throughput(Throughput::Elements(1));
         g.bench_with_input(BenchmarkId::new("parse+strict+crc", name), p, |b, p| {
             b.iter(|| decode_strict(black_box(p)))
+        });
+        g.bench_with_input(BenchmarkId::new("read+strict+crc", name), p, |b, p| {
+            let mut m = qrpay::mpm::Mpm::empty();
+            b.iter(|| read_strict(&mut m, black_box(p)))
         });
         g.bench_with_input(BenchmarkId::new("decode-strict", name), p, |b, p| {
             b.iter(|| {
