@@ -54,7 +54,8 @@ pub fn crc16(bytes: &[u8]) -> u16 {
 /// From this many bytes to 511, input that [`crc16`] does not hand to carry-less multiplication
 /// as it is goes there padded (feature `simd-crc`). Measured here: padded, 128–143 bytes take
 /// 35–36 ns, the table 30–37 ns at 128 bytes and 37–47 at 136; beside the parse of a 147-byte
-/// Pix payload, parse + strict validation + CRC took 103 ns instead of 124–128 with the table.
+/// Pix payload, parse + strict validation + CRC took 103–107 ns instead of 124–128 with the
+/// table.
 /// Below 128 bytes the table is as fast or faster (64–120 bytes: 16–40 ns, padded 35–50).
 #[cfg(feature = "simd-crc")]
 const PAD_FROM: usize = 128;
