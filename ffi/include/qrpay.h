@@ -256,8 +256,8 @@ typedef struct qrpay_directory qrpay_directory;
 
 /**
  * A decoded merchant-presented payload (opaque). It owns a copy of the text; values read
- * from it are copied into caller buffers. Made by `qrpay_mpm_parse`, freed by
- * `qrpay_mpm_free`.
+ * from it are copied into caller buffers. Made by `qrpay_mpm_parse`, read into again by
+ * `qrpay_mpm_parse_into`, freed by `qrpay_mpm_free`.
  */
 typedef struct qrpay_mpm qrpay_mpm;
 
@@ -380,6 +380,32 @@ qrpay_status qrpay_mpm_parse_flags(const uint8_t *text,
                                    size_t text_len,
                                    uint32_t flags,
                                    qrpay_mpm **out_mpm);
+
+/**
+ * Decodes a payload into an existing handle, replacing what it held:
+ * [`qrpay_mpm_parse_flags`] without making a new handle. For a terminal or host that reads
+ * code after code: the handle's memory is reused, so once it has held a payload at least as
+ * long, with as many schemes and issues, reading one allocates only what the decoder does by
+ * itself, freed before the call returns (nothing for most payloads; the list of issues of
+ * one that has any, the bytes of a signature).
+ *
+ * On any error the handle holds no payload (an exception to "written only on `QRPAY_OK`"):
+ * getters give `QRPAY_NOT_FOUND`, `qrpay_mpm_is_intact` and
+ * `qrpay_mpm_is_valid` false, `qrpay_mpm_crc` `QRPAY_CRC_MISSING`, no schemes, no issues.
+ * So a loop that misses a status never reads the previous code's merchant. It is still a
+ * handle, to read into again or to free.
+ *
+ * Allocates: what the decoder allocates, and the handle's buffers when the payload, its
+ * schemes or its issues outgrow them.
+ *
+ * # Safety
+ * `mpm` must be a live handle from `qrpay_mpm_parse*`, not in use by another thread;
+ * `text` valid for reads of `text_len` bytes.
+ */
+qrpay_status qrpay_mpm_parse_into(qrpay_mpm *mpm,
+                                  const uint8_t *text,
+                                  size_t text_len,
+                                  uint32_t flags);
 
 /**
  * Frees a handle from `qrpay_mpm_parse`. NULL is a no-op. The handle must not be used

@@ -3,8 +3,9 @@
 //! Conventions (stated once here and in README.md, "Linking from C"):
 //!
 //! - Every fallible function returns a [`qrpay_status`]; other results go through output
-//!   parameters, which are written **only when the function returns `QRPAY_OK`**. The one
-//!   exception: `QRPAY_BUFFER_TOO_SMALL` writes the size needed to `*out_len`.
+//!   parameters, which are written **only when the function returns `QRPAY_OK`**. Two
+//!   exceptions: `QRPAY_BUFFER_TOO_SMALL` writes the size needed to `*out_len`, and
+//!   `qrpay_mpm_parse_into` empties its handle on an error.
 //! - Inputs are `(const uint8_t *ptr, size_t len)`, UTF-8, never NUL-scanned. Outputs into
 //!   caller buffers are `(uint8_t *out, size_t out_cap, size_t *out_len)`, not NUL-terminated.
 //!   `out` may be NULL when `out_cap` is 0 (to ask for the size).
@@ -17,7 +18,8 @@
 //! - Each function's documentation says whether it allocates (on the Rust heap, freed before
 //!   it returns unless a handle is made).
 //! - Everything is reentrant: no global state. A handle may be read from several threads at
-//!   once (getters do not mutate it); `_free` must not race with any other use.
+//!   once (getters do not mutate it); `_free` and `qrpay_mpm_parse_into` must not race with
+//!   any other use.
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks, clippy::missing_safety_doc)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -129,8 +131,8 @@ pub enum qrpay_crc {
 }
 
 /// A decoded merchant-presented payload (opaque). It owns a copy of the text; values read
-/// from it are copied into caller buffers. Made by `qrpay_mpm_parse`, freed by
-/// `qrpay_mpm_free`.
+/// from it are copied into caller buffers. Made by `qrpay_mpm_parse`, read into again by
+/// `qrpay_mpm_parse_into`, freed by `qrpay_mpm_free`.
 pub struct qrpay_mpm {
     payload: String,
     intact: bool,
@@ -138,6 +140,63 @@ pub struct qrpay_mpm {
     crc: qrpay_crc,
     schemes: Vec<&'static str>,
     issues: Vec<Issue>,
+}
+
+impl qrpay_mpm {
+    /// A handle that holds no payload (what `qrpay_mpm_parse_into` leaves after an error).
+    fn empty() -> qrpay_mpm {
+        qrpay_mpm {
+            payload: String::new(),
+            intact: false,
+            valid: false,
+            crc: qrpay_crc::QRPAY_CRC_MISSING,
+            schemes: Vec::new(),
+            issues: Vec::new(),
+        }
+    }
+
+    /// No payload, keeping the buffers' memory.
+    fn clear(&mut self) {
+        self.payload.clear();
+        self.intact = false;
+        self.valid = false;
+        self.crc = qrpay_crc::QRPAY_CRC_MISSING;
+        self.schemes.clear();
+        self.issues.clear();
+    }
+
+    /// Decodes `text` into this handle, reusing its buffers; `QRPAY_NOT_MPM` (the handle
+    /// then unchanged) when the text is another kind: nothing is written unless it is MPM.
+    fn fill(&mut self, text: &str, flags: u32) -> Result<(), qrpay_status> {
+        let d = decode_with(
+            text,
+            Options {
+                mode: mode_of(flags),
+            },
+        );
+        if d.kind != Kind::EmvMpm {
+            return Err(QRPAY_NOT_MPM);
+        }
+        let payload = match (d.mpm(), &d.inner) {
+            (Some(m), _) => m.as_str(),
+            (None, Some(inner)) => inner.as_str(),
+            (None, None) => d.text,
+        };
+        self.payload.clear();
+        self.payload.push_str(payload);
+        self.intact = d.is_intact();
+        self.valid = d.is_valid();
+        self.crc = match d.crc {
+            Some(CrcCheck::Ok { .. }) => qrpay_crc::QRPAY_CRC_OK,
+            Some(CrcCheck::Mismatch { .. }) => qrpay_crc::QRPAY_CRC_MISMATCH,
+            _ => qrpay_crc::QRPAY_CRC_MISSING,
+        };
+        self.schemes.clear();
+        self.schemes.extend(d.schemes.iter().map(|s| s.as_str()));
+        self.issues.clear();
+        self.issues.extend_from_slice(d.report.issues());
+        Ok(())
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -432,35 +491,50 @@ pub unsafe extern "C" fn qrpay_mpm_parse_flags(
         }
         // SAFETY: forwarded contract.
         let t = unsafe { utf8(text, text_len) }?;
-        let d = decode_with(
-            t,
-            Options {
-                mode: mode_of(flags),
-            },
-        );
-        if d.kind != Kind::EmvMpm {
-            return Err(QRPAY_NOT_MPM);
-        }
-        let payload = match (d.mpm(), &d.inner) {
-            (Some(m), _) => m.as_str().to_owned(),
-            (None, Some(inner)) => inner.clone(),
-            (None, None) => d.text.to_owned(),
-        };
-        let h = Box::new(qrpay_mpm {
-            payload,
-            intact: d.is_intact(),
-            valid: d.is_valid(),
-            crc: match d.crc {
-                Some(CrcCheck::Ok { .. }) => qrpay_crc::QRPAY_CRC_OK,
-                Some(CrcCheck::Mismatch { .. }) => qrpay_crc::QRPAY_CRC_MISMATCH,
-                _ => qrpay_crc::QRPAY_CRC_MISSING,
-            },
-            schemes: d.schemes.iter().map(|s| s.as_str()).collect(),
-            issues: d.report.issues().to_vec(),
-        });
+        let mut h = Box::new(qrpay_mpm::empty());
+        h.fill(t, flags)?;
         // SAFETY: checked non-NULL; the caller promises it is writable.
         unsafe { out_mpm.write(Box::into_raw(h)) };
         Ok(())
+    })
+}
+
+/// Decodes a payload into an existing handle, replacing what it held:
+/// [`qrpay_mpm_parse_flags`] without making a new handle. For a terminal or host that reads
+/// code after code: the handle's memory is reused, so once it has held a payload at least as
+/// long, with as many schemes and issues, reading one allocates only what the decoder does by
+/// itself, freed before the call returns (nothing for most payloads; the list of issues of
+/// one that has any, the bytes of a signature).
+///
+/// On any error the handle holds no payload (an exception to "written only on `QRPAY_OK`"):
+/// getters give `QRPAY_NOT_FOUND`, `qrpay_mpm_is_intact` and
+/// `qrpay_mpm_is_valid` false, `qrpay_mpm_crc` `QRPAY_CRC_MISSING`, no schemes, no issues.
+/// So a loop that misses a status never reads the previous code's merchant. It is still a
+/// handle, to read into again or to free.
+///
+/// Allocates: what the decoder allocates, and the handle's buffers when the payload, its
+/// schemes or its issues outgrow them.
+///
+/// # Safety
+/// `mpm` must be a live handle from `qrpay_mpm_parse*`, not in use by another thread;
+/// `text` valid for reads of `text_len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn qrpay_mpm_parse_into(
+    mpm: *mut qrpay_mpm,
+    text: *const u8,
+    text_len: usize,
+    flags: u32,
+) -> qrpay_status {
+    boundary(|| {
+        // SAFETY: the caller promises a live handle used by no other thread; `as_mut` handles
+        // NULL.
+        let h = unsafe { mpm.as_mut() }.ok_or(QRPAY_NULL_POINTER)?;
+        // Emptied first: every error below leaves it so (`fill` writes only on success).
+        h.clear();
+        flags_in(flags, QRPAY_FLAG_STRICT)?;
+        // SAFETY: forwarded contract.
+        let t = unsafe { utf8(text, text_len) }?;
+        h.fill(t, flags)
     })
 }
 

@@ -2,14 +2,11 @@
 //! `qrpay_inspect_json` returns exactly the bytes of `qrpay inspect --json` (the core's
 //! `json::to_string` in lenient mode, masked) for every spec vector input.
 
-use std::path::Path;
+mod common;
 
+use common::{inputs, root};
 use qrpay_core::decode::{decode_with, Options};
 use qrpay_core::json::JsonOptions;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
-}
 
 #[test]
 fn header_version_macros_match_the_crate() {
@@ -28,21 +25,6 @@ fn header_version_macros_match_the_crate() {
     // The library and the crate manifest agree too.
     let v = unsafe { std::ffi::CStr::from_ptr(qrpay::qrpay_version()) };
     assert_eq!(v.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
-}
-
-fn inputs(dir: &Path, out: &mut Vec<String>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            inputs(&p, out);
-        } else if p.extension().is_some_and(|x| x == "json") {
-            let f: serde_json::Value =
-                serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
-            for v in f["vectors"].as_array().unwrap() {
-                out.push(v["input"].as_str().unwrap().to_owned());
-            }
-        }
-    }
 }
 
 fn call(text: &str, flags: u32) -> Vec<u8> {

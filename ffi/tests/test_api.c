@@ -1,6 +1,7 @@
 /* Tests of the C API's conventions and entry points: version macros against the library,
  * status messages, NULL pointers, buffer too small (size reported, buffer untouched),
- * invalid UTF-8, unknown flags, the MPM handle and its getters, building from JSON, CPM
+ * invalid UTF-8, unknown flags, the MPM handle and its getters, one handle read into again
+ * and again (qrpay_mpm_parse_into), building from JSON, CPM
  * application selection, routing (directory handles, JSON and list profiles), payment codes
  * (generate, verify through a C replay store), rendering (matrix, SVG) and scanning a luma
  * frame (render -> scan round trip). Prints `N passed, M failed`. */
@@ -231,6 +232,89 @@ static void test_mpm(void) {
     CHECK(qrpay_mpm_merchant_name(m, OUT(buf), sizeof buf, &n) == QRPAY_OK && eq(buf, n, "BEST TRANSPORT"));
     qrpay_mpm_free(m);
   }
+}
+
+/* What qrpay_mpm_parse_into leaves after an error: a handle with no payload, as documented. */
+static void check_empty(const qrpay_mpm *m) {
+  char buf[64];
+  size_t n = 0, count = 1;
+  bool b = true;
+  qrpay_crc crc = QRPAY_CRC_OK;
+  CHECK(qrpay_mpm_merchant_name(m, OUT(buf), sizeof buf, &n) == QRPAY_NOT_FOUND);
+  CHECK(qrpay_mpm_get(m, 0, OUT(buf), sizeof buf, &n) == QRPAY_NOT_FOUND);
+  CHECK(qrpay_mpm_get_sub(m, 62, 5, OUT(buf), sizeof buf, &n) == QRPAY_NOT_FOUND);
+  CHECK(qrpay_mpm_is_intact(m, &b) == QRPAY_OK && !b);
+  b = true;
+  CHECK(qrpay_mpm_is_valid(m, &b) == QRPAY_OK && !b);
+  CHECK(qrpay_mpm_crc(m, &crc) == QRPAY_OK && crc == QRPAY_CRC_MISSING);
+  CHECK(qrpay_mpm_scheme_count(m, &count) == QRPAY_OK && count == 0);
+  count = 1;
+  CHECK(qrpay_mpm_issue_count(m, &count) == QRPAY_OK && count == 0);
+}
+
+/* One handle read into again and again (a terminal's scan loop). */
+static void test_mpm_parse_into(void) {
+  static const char PIX[] =
+      "00020126510014br.gov.bcb.pix0115thalesog@me.com0210Pedido 123520400005303986540510.005802BR5914THALES OGLIARI"
+      "6015SAO MIGUEL DO O62070503***63040DC6";
+  static const char BAD_UTF8[] = "000201\xff";
+  qrpay_mpm *m = NULL;
+  char buf[256];
+  size_t n = 0, count = 0;
+  bool b = false;
+  qrpay_crc crc = QRPAY_CRC_MISSING;
+
+  CHECK(qrpay_mpm_parse_into(NULL, U8(CN), strlen(CN), 0) == QRPAY_NULL_POINTER);
+  CHECK(qrpay_mpm_parse(U8(PIX), strlen(PIX), &m) == QRPAY_OK && m != NULL);
+  if (!m) return;
+  /* A longer payload, with UTF-8, into a handle made for a shorter one. */
+  CHECK(qrpay_mpm_parse_into(m, U8(CN), strlen(CN), QRPAY_FLAG_STRICT) == QRPAY_OK);
+  CHECK(qrpay_mpm_merchant_name(m, OUT(buf), sizeof buf, &n) == QRPAY_OK && eq(buf, n, "BEST TRANSPORT"));
+  CHECK(qrpay_mpm_get_sub(m, 64, 2, OUT(buf), sizeof buf, &n) == QRPAY_OK && eq(buf, n, "\xe5\x8c\x97\xe4\xba\xac"));
+  CHECK(qrpay_mpm_get(m, 26, OUT(buf), sizeof buf, &n) == QRPAY_NOT_FOUND); /* Pix's 26 is gone */
+  CHECK(qrpay_mpm_is_intact(m, &b) == QRPAY_OK && b);
+  CHECK(qrpay_mpm_crc(m, &crc) == QRPAY_OK && crc == QRPAY_CRC_OK);
+  CHECK(qrpay_mpm_scheme(m, 0, OUT(buf), sizeof buf, &n) == QRPAY_OK && !eq(buf, n, "pix"));
+  /* Back to the shorter one: nothing of the longer is left. */
+  CHECK(qrpay_mpm_parse_into(m, U8(PIX), strlen(PIX), 0) == QRPAY_OK);
+  CHECK(qrpay_mpm_merchant_name(m, OUT(buf), sizeof buf, &n) == QRPAY_OK && eq(buf, n, "THALES OGLIARI"));
+  CHECK(qrpay_mpm_get(m, 64, OUT(buf), sizeof buf, &n) == QRPAY_NOT_FOUND);
+  CHECK(qrpay_mpm_get_sub(m, 26, 1, OUT(buf), sizeof buf, &n) == QRPAY_OK && eq(buf, n, "thalesog@me.com"));
+  {
+    int pix = 0;
+    size_t i;
+    CHECK(qrpay_mpm_scheme_count(m, &count) == QRPAY_OK && count >= 1);
+    for (i = 0; i < count; i++)
+      if (qrpay_mpm_scheme(m, i, OUT(buf), sizeof buf, &n) == QRPAY_OK && eq(buf, n, "pix")) pix = 1;
+    CHECK(pix);
+  }
+  /* A payload with a CRC error, then a clean one: its issues do not stay behind. */
+  {
+    char bad[sizeof CN];
+    memcpy(bad, CN, sizeof CN);
+    bad[strlen(bad) - 1] = 'B';
+    CHECK(qrpay_mpm_parse_into(m, U8(bad), strlen(bad), 0) == QRPAY_OK);
+    CHECK(qrpay_mpm_crc(m, &crc) == QRPAY_OK && crc == QRPAY_CRC_MISMATCH);
+    CHECK(qrpay_mpm_issue_count(m, &count) == QRPAY_OK && count >= 1);
+    CHECK(qrpay_mpm_parse_into(m, U8(CN), strlen(CN), 0) == QRPAY_OK);
+    CHECK(qrpay_mpm_issue_count(m, &count) == QRPAY_OK && count == 0);
+    CHECK(qrpay_mpm_crc(m, &crc) == QRPAY_OK && crc == QRPAY_CRC_OK);
+  }
+  /* Each error empties the handle, which then reads again. */
+  CHECK(qrpay_mpm_parse_into(m, U8("upi://pay?pa=shop@okbank&pn=Shop"), 32, 0) == QRPAY_NOT_MPM);
+  check_empty(m);
+  CHECK(qrpay_mpm_parse_into(m, U8(CN), strlen(CN), 0) == QRPAY_OK);
+  CHECK(qrpay_mpm_parse_into(m, U8(BAD_UTF8), strlen(BAD_UTF8), 0) == QRPAY_INVALID_UTF8);
+  check_empty(m);
+  CHECK(qrpay_mpm_parse_into(m, U8(CN), strlen(CN), 0) == QRPAY_OK);
+  CHECK(qrpay_mpm_parse_into(m, U8(CN), strlen(CN), 64) == QRPAY_INVALID_ARGUMENT);
+  check_empty(m);
+  CHECK(qrpay_mpm_parse_into(m, U8(CN), strlen(CN), 0) == QRPAY_OK);
+  CHECK(qrpay_mpm_parse_into(m, NULL, 4, 0) == QRPAY_NULL_POINTER);
+  check_empty(m);
+  CHECK(qrpay_mpm_parse_into(m, U8(CN), strlen(CN), 0) == QRPAY_OK);
+  CHECK(qrpay_mpm_country(m, OUT(buf), sizeof buf, &n) == QRPAY_OK && eq(buf, n, "CN"));
+  qrpay_mpm_free(m);
 }
 
 static void test_build(void) {
@@ -751,6 +835,7 @@ int main(void) {
   test_status();
   test_inspect_conventions();
   test_mpm();
+  test_mpm_parse_into();
   test_build();
   test_cpm();
   test_route();
