@@ -90,6 +90,7 @@ _select = _sig(
     [_u8p, c_size_t, POINTER(_u8p), POINTER(c_size_t), c_size_t, c_uint32] + _OUT,
 )
 _mpm_parse = _sig("qrpay_mpm_parse", [_u8p, c_size_t, POINTER(c_void_p)])
+_mpm_parse_into = _sig("qrpay_mpm_parse_into", [c_void_p, _u8p, c_size_t, c_uint32])
 _mpm_free = _sig("qrpay_mpm_free", [c_void_p], None)
 _mpm_get = _sig("qrpay_mpm_get", [c_void_p, c_uint32] + _OUT)
 _mpm_get_sub = _sig("qrpay_mpm_get_sub", [c_void_p, c_uint32, c_uint32] + _OUT)
@@ -384,6 +385,15 @@ class Mpm:
         if s != OK:
             raise Error(s)
         self._h = h
+
+    def read(self, text):
+        """Reads another payload into this handle, reusing its memory
+        (qrpay_mpm_parse_into). On an error the handle holds no payload (every get() is
+        None) until the next read."""
+        buf, n = _bytes(text)
+        s = _mpm_parse_into(self._h, buf, n, 0)
+        if s != OK:
+            raise Error(s)
 
     def close(self):
         if self._h:

@@ -56,6 +56,20 @@ def test_mpm_handle():
     assert e.value.status == qrpay.NOT_MPM
 
 
+def test_mpm_handle_read_again():
+    thai = ("00020101021230640016A00000067701011201150999999999999900207CUST0010310INV2024001520458125303764"
+            "54071500.005802TH5912SOMCHAI SHOP6007BANGKOK62060702T163046631")
+    with qrpay.Mpm(CN) as m:
+        m.read(thai)
+        assert (m.get(59), m.get(64), m.get(30, 2)) == ("SOMCHAI SHOP", None, "CUST001")
+        with pytest.raises(qrpay.Error) as e:
+            m.read("upi://pay?pa=a@b")
+        assert e.value.status == qrpay.NOT_MPM
+        assert m.get(59) is None and not m.intact
+        m.read(CN)
+        assert m.get(64, 1) == "最佳运输" and m.intact
+
+
 def test_build_round_trip():
     p = qrpay.build_mpm({
         "mcc": "5812", "currency": "THB", "country": "TH", "merchant_name": "SHOP",
