@@ -4,8 +4,8 @@
 Run from the repository root: python3 fuzz/seeds.py  (writes fuzz/seeds/, which git ignores)
 
 Targets whose input starts with a few control bytes (paycode_verify, sign_verify, ffi_inspect,
-scan) also get the payloads behind such bytes in fuzz/corpus/<target>/ (ignored by git too,
-and cargo fuzz's default corpus for the target).
+ffi_mpm_handle, scan) also get the payloads behind such bytes in fuzz/corpus/<target>/
+(ignored by git too, and cargo fuzz's default corpus for the target).
 """
 import hashlib
 import json
@@ -57,5 +57,7 @@ prefixed("paycode_verify", [t + bytes([1, 0, sel, 0]) + (123456).to_bytes(4, "li
 prefixed("sign_verify", [bytes([0, 0]), bytes([1, 0]), bytes([2, 75])])
 # ffi_inspect: flags, small buffer capacity.
 prefixed("ffi_inspect", [bytes([0, 64]), bytes([1, 255])])
+# ffi_mpm_handle: strict flags (each payload read into a handle that held the Annex example).
+prefixed("ffi_mpm_handle", [bytes([0]), bytes([3])])
 # scan: render mode (odd first byte).
 prefixed("scan", [bytes([1])])
