@@ -121,8 +121,8 @@ static int compare(const char *name, const mj_value *expect, const mj_value *got
   return ok;
 }
 
-/* What a handle answers, as text: status and value of every getter that takes no index
- * beyond the root IDs, the schemes and the issues. */
+/* What a handle answers, as text: the status and value of intact, valid, CRC, the value of
+ * every root ID (0-99), the schemes, and each issue's code, path, offset and grade. */
 static void put_field(char **at, const char *end, const char *what, qrpay_status s, const uint8_t *v, size_t n) {
   int w = snprintf(*at, (size_t)(end - *at), "%s %u ", what, (unsigned)s);
   if (w < 0 || w >= end - *at) { *at = (char *)end; return; }
