@@ -197,3 +197,27 @@ fn surrounding_white_space_is_read_and_reported() {
     let d = decode_with(" \r\n", Options::default());
     assert_eq!(d.kind.as_str(), "unknown");
 }
+
+/// `json::to_string` writes the inspect object straight to the serializer; `json::to_value`
+/// builds the `Value`, whose text (keys sorted) is the contract. They must give the same
+/// bytes for every corpus payload, in both modes, masked and revealed.
+#[test]
+fn inspect_json_text_is_the_text_of_its_value() {
+    let mut n = 0;
+    for r in rows() {
+        let p = r["payload"].as_str().expect("payload");
+        for mode in [Mode::Lenient, Mode::Strict] {
+            let d = decode_with(p, Options { mode });
+            for reveal in [false, true] {
+                let opts = qrpay::json::JsonOptions { reveal };
+                let text = qrpay::json::to_string(&d, opts);
+                assert_eq!(text, qrpay::json::to_value(&d, opts).to_string(), "{p}");
+                // And it reads back as that value.
+                let back: Value = serde_json::from_str(&text).expect("valid JSON");
+                assert_eq!(back, qrpay::json::to_value(&d, opts), "{p}");
+                n += 1;
+            }
+        }
+    }
+    assert!(n >= 4 * 300, "{n}");
+}

@@ -176,18 +176,20 @@ fn inspect_jsonl(mode: Mode, opts: JsonOptions) -> io::Result<ExitCode> {
                 }
             }
         }
-        let value = if too_long {
-            json::invalid_input("the line is longer than 1 MiB", mode)
+        let text = if too_long {
+            json::invalid_input("the line is longer than 1 MiB", mode).to_string()
         } else {
             match serde_json::from_slice::<serde_json::Value>(trim_eol(&line)) {
                 Ok(serde_json::Value::String(s)) => {
-                    json::to_value(&decode_with(&s, Options { mode }), opts)
+                    json::to_string(&decode_with(&s, Options { mode }), opts)
                 }
-                Ok(_) => json::invalid_input("the line is JSON but not a string", mode),
-                Err(e) => json::invalid_input(&format!("the line is not JSON ({e})"), mode),
+                Ok(_) => json::invalid_input("the line is JSON but not a string", mode).to_string(),
+                Err(e) => {
+                    json::invalid_input(&format!("the line is not JSON ({e})"), mode).to_string()
+                }
             }
         };
-        writeln!(out, "{value}")?;
+        writeln!(out, "{text}")?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
