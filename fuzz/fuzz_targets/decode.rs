@@ -1,6 +1,7 @@
 #![no_main]
-//! Any bytes that are UTF-8 go through `decode` in both modes, the JSON object, and (for MPM)
-//! the builder round trip: parse -> build -> parse must give the same fields.
+//! Any bytes that are UTF-8 go through `decode` in both modes, the JSON object (its text,
+//! written directly, must be the text of its `Value`), and (for MPM) the builder round trip:
+//! parse -> build -> parse must give the same fields.
 
 use libfuzzer_sys::fuzz_target;
 use qrpay::decode::{decode_with, Options};
@@ -11,7 +12,8 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     for mode in [Mode::Strict, Mode::Lenient] {
         let d = decode_with(text, Options { mode });
-        let _ = qrpay::json::to_value(&d, Default::default());
+        let v = qrpay::json::to_value(&d, Default::default());
+        assert_eq!(qrpay::json::to_string(&d, Default::default()), v.to_string());
         if let Some(m) = d.mpm() {
             let b = MpmBuilder::from_mpm(m);
             if let Ok(p) = b.build_lenient() {
