@@ -386,8 +386,8 @@ qrpay_status qrpay_mpm_parse_flags(const uint8_t *text,
  * [`qrpay_mpm_parse_flags`] without making a new handle. For a terminal or host that reads
  * code after code: the handle's memory is reused, so once it has held a payload at least as
  * long, with as many schemes and issues, reading one allocates only what the decoder does by
- * itself, freed before the call returns (nothing for most payloads; the list of issues of
- * one that has any, the bytes of a signature).
+ * itself, freed before the call returns (for example the list of issues of a payload that
+ * has any, or a signature's bytes).
  *
  * On any error the handle holds no payload (an exception to "written only on `QRPAY_OK`"):
  * getters give `QRPAY_NOT_FOUND`, `qrpay_mpm_is_intact` and
